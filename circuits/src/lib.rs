@@ -1,0 +1,26 @@
+//! What vouchsafe proves: circomlib-compatible primitives over the BN254 scalar field, each as
+//! native code and, beside it, as an R1CS gadget (`foo.rs` + `foo/constraints.rs`).
+//!
+//! - [`field`]: strict parsing and canonical encoding of field elements, hash-to-field.
+//! - [`tags`]: every domain-separation tag, in one place.
+//! - [`poseidon`]: circomlib Poseidon, 1 to 16 inputs.
+//! - [`babyjubjub`]: the Baby Jubjub curve in circomlib's form (a = 168700, d = 168696).
+//! - [`eddsa`]: EdDSA-Poseidon with circomlib semantics.
+//! - [`merkle`]: Poseidon Merkle trees, binary and 4-ary.
+//! - [`compare`]: range checks and 64-bit comparisons.
+//!
+//! The constraint budget of every gadget is in `circuits/README.md` and pinned by tests.
+
+pub mod babyjubjub;
+pub mod compare;
+pub mod eddsa;
+pub mod field;
+pub mod merkle;
+pub mod poseidon;
+pub mod tags;
+
+#[cfg(test)]
+pub(crate) mod r1cs_check;
+
+/// The BN254 scalar field: every value in every statement lives here.
+pub use ark_bn254::Fr;
