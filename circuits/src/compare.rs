@@ -6,7 +6,7 @@
 //! - [`constraints::U64Var`]: a value proven (or checked by the verifier) to be below `2^64`,
 //!   the only operand type the comparisons accept;
 //! - [`constraints::less_than`] and friends: 66 constraints each;
-//! - [`constraints::enforce_le_constant`]: bits `<=` a constant, about 0.7 constraints a bit;
+//! - [`constraints::enforce_le_constant`]: bits `<=` a constant, about 0.75 constraints a bit;
 //! - [`constraints::to_bits_le_strict`]: the unique 254-bit decomposition (alias-checked).
 
 pub mod constraints;

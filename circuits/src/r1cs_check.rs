@@ -7,7 +7,7 @@
 //! and a random amount and reports every variable whose change leaves the system satisfied.
 
 use crate::Fr;
-use ark_ff::{One, UniformRand, Zero};
+use ark_ff::{One, UniformRand};
 use ark_relations::gr1cs::{ConstraintSystemRef, Matrix, Variable};
 use rand::SeedableRng;
 
@@ -114,14 +114,4 @@ impl R1cs {
     pub(crate) fn honest_ok(&self) -> bool {
         self.is_satisfied(&self.z)
     }
-}
-
-/// Field element from an integer given in decimal (test helper).
-pub(crate) fn fr(s: &str) -> Fr {
-    crate::field::parse_decimal(s).expect("decimal")
-}
-
-/// `x` such that `x == 0`.
-pub(crate) fn zero() -> Fr {
-    Fr::zero()
 }

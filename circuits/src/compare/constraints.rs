@@ -144,8 +144,8 @@ pub fn enforce_less_or_equal(a: &U64Var, b: &U64Var) -> Result<(), SynthesisErro
 /// flag "the bits so far equal the constant's":
 /// - a run of zero bits of `c`: `eq * (sum of those bits) == 0`, one constraint (the sum of at
 ///   most 254 booleans cannot wrap around r, so it is zero only if every bit is);
-/// - a run of `k` one bits of `c` followed by a zero: `eq` becomes `eq * prod(bits)`, computed
-///   with `k` products or, for `k >= 3`, as `eq * [sum == k]` with 3 constraints.
+/// - a run of `k` one bits of `c` followed by a zero: `eq` becomes `eq * prod(bits)`, `k`
+///   products (`k - 1` while `eq` is still the constant 1).
 ///
 /// Bits above the width of `c` must be zero; they form the first zero run.
 pub fn enforce_le_constant<B: BigInteger>(
@@ -187,18 +187,9 @@ fn and_run(
     eq: Option<FpVar<Fr>>,
     run: &[Boolean<Fr>],
 ) -> Result<FpVar<Fr>, SynthesisError> {
-    let k = run.len();
-    if k >= 3 {
-        let sum = run
-            .iter()
-            .fold(FpVar::zero(), |acc, b| acc + FpVar::from(b.clone()));
-        // all ones <=> sum == k (no wrap-around: k < r)
-        let all = FpVar::from(sum.is_eq(&FpVar::Constant(Fr::from(k as u64)))?);
-        return match eq {
-            None => Ok(all),
-            Some(e) => Ok(e * all),
-        };
-    }
+    // A chain of products, one constraint each. (An "is the sum equal to k" test would cost 3
+    // for any k, but its inverse hint is unconstrained whenever the run is all ones, and the
+    // mutation sweep rightly flags free witness variables.)
     let mut acc = eq;
     for b in run {
         let bf = FpVar::from(b.clone());

@@ -214,7 +214,7 @@ fn strict_bits_reject_alias() {
 }
 
 /// Pinned cost of [`to_bits_le_strict`].
-const STRICT_BITS_CONSTRAINTS: usize = 397;
+const STRICT_BITS_CONSTRAINTS: usize = 407;
 
 #[test]
 fn strict_bits_boundaries() {
