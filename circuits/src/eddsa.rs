@@ -385,7 +385,7 @@ mod tests {
     fn vectors() -> serde_json::Value {
         let text = std::fs::read_to_string(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../../shared/vectors/eddsa_poseidon.json"
+            "/../vectors/eddsa_poseidon.json"
         ))
         .expect("vectors file");
         serde_json::from_str(&text).expect("vectors JSON")

@@ -230,8 +230,7 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    const R: &str =
-        "21888242871839275222246405745257275088548364400416034343698204186575808495617";
+    const R: &str = "21888242871839275222246405745257275088548364400416034343698204186575808495617";
     const R_MINUS_1: &str =
         "21888242871839275222246405745257275088548364400416034343698204186575808495616";
 
@@ -307,14 +306,21 @@ mod tests {
         );
         assert_eq!(parse_decimal("01"), Err(FieldError::NonCanonical));
         assert_eq!(parse_decimal("00"), Err(FieldError::NonCanonical));
-        assert_eq!(parse_decimal(&"9".repeat(100)), Err(FieldError::TooLong { max: 77, got: 100 }));
+        assert_eq!(
+            parse_decimal(&"9".repeat(100)),
+            Err(FieldError::TooLong { max: 77, got: 100 })
+        );
         assert_eq!(parse_decimal(&"9".repeat(77)), Err(FieldError::Overflow));
         assert_eq!(parse_decimal(R), Err(FieldError::Overflow));
-        let r_plus_5 = "21888242871839275222246405745257275088548364400416034343698204186575808495622";
+        let r_plus_5 =
+            "21888242871839275222246405745257275088548364400416034343698204186575808495622";
         assert_eq!(parse_decimal(r_plus_5), Err(FieldError::Overflow));
         assert_eq!(parse_decimal(R_MINUS_1), Ok(-Fr::from(1u64)));
         assert_eq!(parse_decimal("0"), Ok(Fr::from(0u64)));
-        assert_eq!(parse_decimal("18446744073709551616"), Ok(Fr::from(u64::MAX) + Fr::from(1u64)));
+        assert_eq!(
+            parse_decimal("18446744073709551616"),
+            Ok(Fr::from(u64::MAX) + Fr::from(1u64))
+        );
     }
 
     #[test]
@@ -325,7 +331,10 @@ mod tests {
         assert_eq!(parse_hex("0x"), Err(FieldError::NonCanonical));
         assert_eq!(parse_hex("0x1"), Err(FieldError::NonCanonical));
         assert_eq!(parse_hex(&one[2..]), Err(FieldError::NonCanonical));
-        assert_eq!(parse_hex(&one.to_uppercase()), Err(FieldError::NonCanonical));
+        assert_eq!(
+            parse_hex(&one.to_uppercase()),
+            Err(FieldError::NonCanonical)
+        );
         let upper = format!("0x{}A", "0".repeat(63));
         assert_eq!(
             parse_hex(&upper),

@@ -220,10 +220,7 @@ mod tests {
     }
 
     pub(super) fn vectors() -> Vec<(Vec<Fr>, Fr)> {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../shared/vectors/poseidon.json"
-        );
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../vectors/poseidon.json");
         let text = std::fs::read_to_string(path).expect("poseidon.json");
         let json: serde_json::Value = serde_json::from_str(&text).expect("json");
         json["vectors"]

@@ -2,12 +2,12 @@
 //! and the two scalar multiplications EdDSA needs.
 //!
 //! Costs (pinned by tests; `circuits/README.md` compares them with circomlib):
-//! - [`PointVar::enforce_on_curve`]: 3 constraints;
-//! - [`PointVar::add`]: 6 (3 when one point is a constant), complete;
-//! - [`PointVar::double`]: 5;
-//! - [`mul_base8`]: `[s] Base8` for a 251-bit `s`: 504;
-//! - [`mul_prime_order`]: `[h] P` for any field element `h` (multiplied as its integer) and a
-//!   point `P` of order exactly `l`: 2,201.
+//! - the on-curve check [`PointVar::enforce_on_curve`] costs 3 constraints;
+//! - the complete addition [`PointVar::add`] 6 (3 when one point is a constant);
+//! - the doubling [`PointVar::double`] 5;
+//! - `[s] Base8` for a 251-bit `s` ([`mul_base8`]) 504;
+//! - `[h] P` for any field element `h` (multiplied as its integer) and a point `P` of order
+//!   exactly `l` ([`mul_prime_order`]) 2,201.
 //!
 //! The scalar multiplications run mostly on the birationally equivalent Montgomery curve
 //! `v^2 = u^3 + 168698 u^2 + u` (`u = (1 + y) / (1 - y)`, `v = u / x`), whose affine addition
@@ -195,7 +195,9 @@ impl AllocVar<Point, Fr> for PointVar {
             return p.map(|p| PointVar::constant(&p));
         }
         let p = p.ok();
-        let get = |c: fn(&Point) -> Fr| move || p.as_ref().map(c).ok_or(SynthesisError::AssignmentMissing);
+        let get = |c: fn(&Point) -> Fr| {
+            move || p.as_ref().map(c).ok_or(SynthesisError::AssignmentMissing)
+        };
         let x = FpVar::new_variable(cs.clone(), get(Point::x), mode)?;
         let y = FpVar::new_variable(cs, get(Point::y), mode)?;
         let point = PointVar { x, y };
@@ -271,7 +273,10 @@ fn lookup3(
         FpVar::Constant(e0) + &b0 * (e1 - e0) + &b1 * (e2 - e0) + &b01 * (e3 - e2 - e1 + e0)
     };
     let mut out = Vec::with_capacity(2);
-    for pick in [(|p: &(Fr, Fr)| p.0) as fn(&(Fr, Fr)) -> Fr, |p: &(Fr, Fr)| p.1] {
+    for pick in [
+        (|p: &(Fr, Fr)| p.0) as fn(&(Fr, Fr)) -> Fr,
+        |p: &(Fr, Fr)| p.1,
+    ] {
         let lo = half(&table[..4], pick);
         let hi = half(&table[4..], pick);
         out.push(&lo + &b2 * (&hi - &lo));
@@ -431,7 +436,10 @@ pub fn mul_prime_order(p: &PointVar, h: &FpVar<Fr>) -> Result<PointVar, Synthesi
 
     let digit = |i: usize| -> FpVar<Fr> {
         // e_i = 2 k_{i+1} - 1
-        FpVar::from(k_bits[i + 1].clone()).double().unwrap_or_else(|_| FpVar::zero()) - FpVar::one()
+        FpVar::from(k_bits[i + 1].clone())
+            .double()
+            .unwrap_or_else(|_| FpVar::zero())
+            - FpVar::one()
     };
 
     let pm = p.to_montgomery()?;

@@ -183,10 +183,7 @@ pub fn enforce_le_constant<B: BigInteger>(
     Ok(())
 }
 
-fn and_run(
-    eq: Option<FpVar<Fr>>,
-    run: &[Boolean<Fr>],
-) -> Result<FpVar<Fr>, SynthesisError> {
+fn and_run(eq: Option<FpVar<Fr>>, run: &[Boolean<Fr>]) -> Result<FpVar<Fr>, SynthesisError> {
     // A chain of products, one constraint each. (An "is the sum equal to k" test would cost 3
     // for any k, but its inverse hint is unconstrained whenever the run is all ones, and the
     // mutation sweep rightly flags free witness variables.)
@@ -209,7 +206,9 @@ pub fn to_bits_le_strict(x: &FpVar<Fr>) -> Result<Vec<Boolean<Fr>>, SynthesisErr
     let value = x.value().ok().map(|v| v.into_bigint());
     if let FpVar::Constant(c) = x {
         let big = c.into_bigint();
-        return Ok((0..254).map(|i| Boolean::constant(big.get_bit(i))).collect());
+        return Ok((0..254)
+            .map(|i| Boolean::constant(big.get_bit(i)))
+            .collect());
     }
     let bits = (0..254)
         .map(|i| {

@@ -41,7 +41,7 @@ pub fn verify(a: &PointVar, m: &FpVar<Fr>, sig: &SignatureVar) -> Result<(), Syn
     // 2. P = 8 A, not the identity (x(P) = 0 only for O and (0, -1), and 8 A is never the latter)
     let p = a.double()?.double()?.double()?;
     let _inv = p.x.inverse()?; // one constraint: x * inv == 1
-    // 3. the challenge, from the same allocated A and R8
+                               // 3. the challenge, from the same allocated A and R8
     let h = crate::poseidon::constraints::hash(&[
         sig.r8.x.clone(),
         sig.r8.y.clone(),

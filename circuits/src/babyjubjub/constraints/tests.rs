@@ -221,9 +221,15 @@ fn mul_prime_order_rejects_aliased_scalar() {
                 continue; // not a 256-bit value with top bit 1: cannot even be encoded
             }
             let mut z = r.z.clone();
-            let base = r.index(ark_relations::gr1cs::Variable::witness(first_bit)).unwrap();
+            let base = r
+                .index(ark_relations::gr1cs::Variable::witness(first_bit))
+                .unwrap();
             for i in 0..255 {
-                z[base + i] = if alias.get_bit(i) { Fr::one() } else { Fr::zero() };
+                z[base + i] = if alias.get_bit(i) {
+                    Fr::one()
+                } else {
+                    Fr::zero()
+                };
             }
             assert!(!r.is_satisfied(&z));
         }

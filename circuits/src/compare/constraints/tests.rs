@@ -92,7 +92,11 @@ fn cmp_gadget(op: crate::compare::CmpOp, a: u64, b: u64) -> (bool, usize, bool) 
         crate::compare::CmpOp::Ge => greater_or_equal(&av, &bv),
     }
     .unwrap();
-    (out.value().unwrap(), cs.num_constraints(), cs.is_satisfied().unwrap())
+    (
+        out.value().unwrap(),
+        cs.num_constraints(),
+        cs.is_satisfied().unwrap(),
+    )
 }
 
 const OPS: [crate::compare::CmpOp; 4] = [
@@ -127,7 +131,13 @@ fn g02_policy_boundaries() {
 
 #[test]
 fn enforced_comparisons() {
-    for (a, b) in [(0u64, 1u64), (5, 5), (6, 5), (u64::MAX - 1, u64::MAX), (u64::MAX, u64::MAX)] {
+    for (a, b) in [
+        (0u64, 1u64),
+        (5, 5),
+        (6, 5),
+        (u64::MAX - 1, u64::MAX),
+        (u64::MAX, u64::MAX),
+    ] {
         let cs = ConstraintSystem::<Fr>::new_ref();
         let av = U64Var::assume_checked(witness(&cs, Fr::from(a)));
         let bv = U64Var::assume_checked(witness(&cs, Fr::from(b)));
@@ -199,11 +209,21 @@ fn strict_bits_reject_alias() {
     assert!(alias.num_bits() <= 254);
     for (i, b) in bits.iter().enumerate() {
         let idx = r.index(b.variable()).unwrap();
-        z[idx] = if alias.get_bit(i) { Fr::one() } else { Fr::zero() };
+        z[idx] = if alias.get_bit(i) {
+            Fr::one()
+        } else {
+            Fr::zero()
+        };
     }
     // the recomposition still holds mod r ...
     let recomposed: Fr = (0..254)
-        .map(|i| if alias.get_bit(i) { two_pow(i as u32) } else { Fr::zero() })
+        .map(|i| {
+            if alias.get_bit(i) {
+                two_pow(i as u32)
+            } else {
+                Fr::zero()
+            }
+        })
         .sum();
     assert_eq!(recomposed, x);
     // ... but the alias check does not.
@@ -218,14 +238,26 @@ const STRICT_BITS_CONSTRAINTS: usize = 407;
 
 #[test]
 fn strict_bits_boundaries() {
-    for v in [Fr::zero(), Fr::one(), -Fr::one(), -Fr::one() - Fr::one(), two_pow(253)] {
+    for v in [
+        Fr::zero(),
+        Fr::one(),
+        -Fr::one(),
+        -Fr::one() - Fr::one(),
+        two_pow(253),
+    ] {
         let cs = ConstraintSystem::<Fr>::new_ref();
         let bits = to_bits_le_strict(&witness(&cs, v)).unwrap();
         assert!(cs.is_satisfied().unwrap());
         let back: Fr = bits
             .iter()
             .enumerate()
-            .map(|(i, b)| if b.value().unwrap() { two_pow(i as u32) } else { Fr::zero() })
+            .map(|(i, b)| {
+                if b.value().unwrap() {
+                    two_pow(i as u32)
+                } else {
+                    Fr::zero()
+                }
+            })
             .sum();
         assert_eq!(back, v);
     }

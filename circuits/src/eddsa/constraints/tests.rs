@@ -49,14 +49,15 @@ fn cost_is_pinned() {
     let cs = synthesize(&honest(1, 42));
     assert!(cs.is_satisfied().unwrap());
     assert_eq!(cs.num_constraints(), VERIFY_CONSTRAINTS);
-    assert!(VERIFY_CONSTRAINTS <= 4217, "circomlib's EdDSAPoseidonVerifier");
+    // circomlib's EdDSAPoseidonVerifier: 4,217 (circom 2.2.3 --O2, circomlib 2.0.5)
+    const _: () = assert!(VERIFY_CONSTRAINTS <= 4217);
 }
 
 #[test]
 fn accepts_every_circomlibjs_vector() {
     let text = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/vectors/eddsa_poseidon.json"
+        "/../vectors/eddsa_poseidon.json"
     ))
     .unwrap();
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
@@ -85,11 +86,26 @@ fn rejects_changed_message_r8_s_or_key() {
     let mut rng = ChaCha20Rng::seed_from_u64(3);
     let other = Point::base8().mul_scalar(&crate::babyjubjub::Fs::rand(&mut rng));
     let tampered = [
-        Case { m: c.m + Fr::one(), ..honest(7, 1234) },
-        Case { r8: c.r8.add(&Point::base8()), ..honest(7, 1234) },
-        Case { s: c.s + Fr::one(), ..honest(7, 1234) },
-        Case { a: other, ..honest(7, 1234) },
-        Case { a: c.a.neg(), ..honest(7, 1234) },
+        Case {
+            m: c.m + Fr::one(),
+            ..honest(7, 1234)
+        },
+        Case {
+            r8: c.r8.add(&Point::base8()),
+            ..honest(7, 1234)
+        },
+        Case {
+            s: c.s + Fr::one(),
+            ..honest(7, 1234)
+        },
+        Case {
+            a: other,
+            ..honest(7, 1234)
+        },
+        Case {
+            a: c.a.neg(),
+            ..honest(7, 1234)
+        },
     ];
     for t in &tampered {
         assert!(!accepts(t));
@@ -105,12 +121,21 @@ fn c07_s_plus_l_rejected() {
         let mut s = c.s.into_bigint();
         s.add_with_carry(&l);
         let s_plus_l = Fr::from_bigint(s).unwrap();
-        assert!(!accepts(&Case { s: s_plus_l, ..honest(seed, 99) }));
+        assert!(!accepts(&Case {
+            s: s_plus_l,
+            ..honest(seed, 99)
+        }));
         // S = l and S = 2^253 - 1 too
-        assert!(!accepts(&Case { s: Fr::from_bigint(l).unwrap(), ..honest(seed, 99) }));
+        assert!(!accepts(&Case {
+            s: Fr::from_bigint(l).unwrap(),
+            ..honest(seed, 99)
+        }));
     }
     let big = Fr::from(2u64).pow([253u64]) - Fr::one();
-    assert!(!accepts(&Case { s: big, ..honest(1, 99) }));
+    assert!(!accepts(&Case {
+        s: big,
+        ..honest(1, 99)
+    }));
 }
 
 #[test]
@@ -129,7 +154,10 @@ fn c07_s_plus_l_rejected_even_with_chosen_bits() {
         found = true;
         // The full honest synthesis of S + l is refused (checked above); here, also the
         // targeted form: every single change of the honest witness is refused (sweep below).
-        assert!(!accepts(&Case { s: Fr::from_bigint(s).unwrap(), ..honest(seed, 5) }));
+        assert!(!accepts(&Case {
+            s: Fr::from_bigint(s).unwrap(),
+            ..honest(seed, 5)
+        }));
     }
     assert!(found, "some S below 2^251 - l exists among the seeds");
 }
@@ -143,9 +171,19 @@ fn c09_small_order_key_rejected() {
         if a.is_identity() {
             continue;
         }
-        assert!(!accepts(&Case { a, m: Fr::from(1u64), r8, s }));
+        assert!(!accepts(&Case {
+            a,
+            m: Fr::from(1u64),
+            r8,
+            s
+        }));
     }
-    assert!(!accepts(&Case { a: Point::identity(), m: Fr::from(1u64), r8, s }));
+    assert!(!accepts(&Case {
+        a: Point::identity(),
+        m: Fr::from(1u64),
+        r8,
+        s
+    }));
 }
 
 #[test]
@@ -153,18 +191,30 @@ fn c10_key_with_torsion_rejected() {
     // A + T multiplies to the same 8A but hashes differently: refused.
     let c = honest(9, 77);
     let t = torsion::order8();
-    assert!(!accepts(&Case { a: c.a.add(&t), ..honest(9, 77) }));
+    assert!(!accepts(&Case {
+        a: c.a.add(&t),
+        ..honest(9, 77)
+    }));
     // R8 + T: the equation forces R8 into the subgroup.
-    assert!(!accepts(&Case { r8: c.r8.add(&t), ..honest(9, 77) }));
+    assert!(!accepts(&Case {
+        r8: c.r8.add(&t),
+        ..honest(9, 77)
+    }));
 }
 
 #[test]
 fn off_curve_points_rejected() {
     let c = honest(3, 3);
     let off_r8 = Point::new_unchecked(c.r8.x(), c.r8.y() + Fr::one());
-    assert!(!accepts(&Case { r8: off_r8, ..honest(3, 3) }));
+    assert!(!accepts(&Case {
+        r8: off_r8,
+        ..honest(3, 3)
+    }));
     let off_a = Point::new_unchecked(c.a.x() + Fr::one(), c.a.y());
-    assert!(!accepts(&Case { a: off_a, ..honest(3, 3) }));
+    assert!(!accepts(&Case {
+        a: off_a,
+        ..honest(3, 3)
+    }));
 }
 
 #[test]
@@ -185,7 +235,12 @@ fn native_and_gadget_agree_on_forgeries() {
         let s = Fr::from_bigint(crate::babyjubjub::Fs::rand(&mut rng).into_bigint()).unwrap();
         let m = Fr::from(8u64);
         let native = sk.public_key().verify(m, &Signature::new(r8, s)).is_ok();
-        let gadget = accepts(&Case { a: sk.public_key().point(), m, r8, s });
+        let gadget = accepts(&Case {
+            a: sk.public_key().point(),
+            m,
+            r8,
+            s,
+        });
         assert!(!native && !gadget);
     }
     let _ = BigInt::<4>::from(0u64);
@@ -224,9 +279,16 @@ fn constraint_breakdown() {
     r8.enforce_on_curve().unwrap();
     step("on-curve A, R8", 6);
     let p = a.double().unwrap().double().unwrap().double().unwrap();
-    p.x.inverse().unwrap();
+    let _ = p.x.inverse().unwrap();
     step("8A and 8A != O", 16);
-    let h = crate::poseidon::constraints::hash(&[r8.x.clone(), r8.y.clone(), a.x.clone(), a.y.clone(), m]).unwrap();
+    let h = crate::poseidon::constraints::hash(&[
+        r8.x.clone(),
+        r8.y.clone(),
+        a.x.clone(),
+        a.y.clone(),
+        m,
+    ])
+    .unwrap();
     step("h = Poseidon(5)", 321);
     let bits = crate::compare::constraints::range_check(&s, 251).unwrap();
     step("S bits", 252);
