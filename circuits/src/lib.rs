@@ -17,6 +17,7 @@ pub mod eddsa;
 pub mod field;
 pub mod merkle;
 pub mod poseidon;
+pub mod presentation;
 pub mod tags;
 
 #[cfg(test)]
