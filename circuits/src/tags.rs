@@ -30,6 +30,9 @@ pub const EDDSA_KEY_DST: &[u8] = b"vouchsafe/v1/eddsa/secret-scalar";
 pub const EDDSA_PREFIX_DST: &[u8] = b"vouchsafe/v1/eddsa/nonce-prefix";
 /// Byte-string tag for the deterministic EdDSA nonce of one message.
 pub const EDDSA_NONCE_DST: &[u8] = b"vouchsafe/v1/eddsa/nonce";
+/// Byte-string tag for text claims: a string enters a credential as the hash-to-field of its
+/// UTF-8 bytes under this tag.
+pub const TEXT_DST: &[u8] = b"vouchsafe/v1/text";
 
 /// The readable names of the Poseidon field tags, in a fixed order.
 const FIELD_TAG_NAMES: [&str; 8] = [
@@ -100,7 +103,7 @@ pub fn all_field_tags() -> Vec<(FieldTag, Fr)> {
 }
 
 /// All byte-string tags, for the no-duplicates test.
-pub fn all_byte_tags() -> [&'static [u8]; 8] {
+pub fn all_byte_tags() -> [&'static [u8]; 9] {
     [
         FIELD_TAG_DST,
         SCHEMA_ID_DST,
@@ -110,6 +113,7 @@ pub fn all_byte_tags() -> [&'static [u8]; 8] {
         EDDSA_KEY_DST,
         EDDSA_PREFIX_DST,
         EDDSA_NONCE_DST,
+        TEXT_DST,
     ]
 }
 

@@ -2,13 +2,10 @@
 //! numbered condition of DESIGN section 4; `circuits/README.md` lists the cost of each.
 
 use super::{
-    Statement, Witness, FIRST_CLAIM_SLOT, ISSUER_TREE_ARITY, ISSUER_TREE_DEPTH, PREDICATES,
-    SLOTS,
+    Statement, Witness, FIRST_CLAIM_SLOT, ISSUER_TREE_ARITY, ISSUER_TREE_DEPTH, PREDICATES, SLOTS,
 };
 use crate::babyjubjub::constraints::PointVar;
-use crate::compare::constraints::{
-    enforce_less_or_equal, enforce_less_than, less_than, U64Var,
-};
+use crate::compare::constraints::{enforce_less_or_equal, enforce_less_than, less_than, U64Var};
 use crate::eddsa::constraints::{verify, SignatureVar};
 use crate::merkle::constraints::alloc_path;
 use crate::poseidon::constraints::hash;
@@ -21,9 +18,7 @@ use ark_r1cs_std::eq::EqGadget;
 use ark_r1cs_std::fields::fp::FpVar;
 use ark_r1cs_std::fields::FieldVar;
 use ark_r1cs_std::GR1CSVar;
-use ark_relations::gr1cs::{
-    ConstraintSynthesizer, ConstraintSystemRef, SynthesisError,
-};
+use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystemRef, SynthesisError};
 
 /// The presentation circuit. With `None` values (setup) it has the same shape as with values
 /// (proving): setup and proving build the same type, so they cannot disagree on the shape.

@@ -112,7 +112,14 @@ fn honest_presentation_satisfies_and_shape_is_pinned() {
 fn j03_public_inputs_by_name() {
     assert_eq!(
         PUBLIC_INPUT_NAMES,
-        ["issuers_root", "now", "policy_hash", "challenge", "scope", "nullifier"]
+        [
+            "issuers_root",
+            "now",
+            "policy_hash",
+            "challenge",
+            "scope",
+            "nullifier"
+        ]
     );
     let f = fixture();
     let v = f.statement.to_field_elements();
@@ -154,10 +161,20 @@ fn eq_on_hashed_string_and_four_predicates() {
     let f = fixture_with(preds, Fr::zero(), |_| {});
     assert!(satisfied(&f));
     let other = crate::field::hash_to_field(b"text", b"class-B");
-    let preds = [preds[0], Predicate::new(7, Op::Eq, other).unwrap(), preds[2], preds[3]];
+    let preds = [
+        preds[0],
+        Predicate::new(7, Op::Eq, other).unwrap(),
+        preds[2],
+        preds[3],
+    ];
     assert!(!satisfied(&fixture_with(preds, Fr::zero(), |_| {})));
     // an order comparison on a hashed string cannot be proven
-    let preds = [Predicate::compare(7, Op::Ge, 0).unwrap(), preds[1], preds[2], preds[3]];
+    let preds = [
+        Predicate::compare(7, Op::Ge, 0).unwrap(),
+        preds[1],
+        preds[2],
+        preds[3],
+    ];
     assert!(!satisfied(&fixture_with(preds, Fr::zero(), |_| {})));
 }
 
@@ -165,10 +182,10 @@ fn eq_on_hashed_string_and_four_predicates() {
 fn g04_validity_window() {
     let cases: [(u64, u64, bool); 5] = [
         (NOW - 1, NOW + 1, true),
-        (NOW, NOW + 1, true),        // issued_at == now: valid
-        (NOW + 1, NOW + 2, false),   // not yet valid
-        (NOW - 2, NOW, false),       // expires_at == now: expired (now < expires_at is strict)
-        (NOW - 2, NOW - 1, false),   // expired
+        (NOW, NOW + 1, true),      // issued_at == now: valid
+        (NOW + 1, NOW + 2, false), // not yet valid
+        (NOW - 2, NOW, false),     // expires_at == now: expired (now < expires_at is strict)
+        (NOW - 2, NOW - 1, false), // expired
     ];
     for (issued, expires, ok) in cases {
         let f = fixture_with(coverage_at_least(1), Fr::zero(), |s| {
@@ -259,7 +276,10 @@ fn j08_witness_debug_is_redacted() {
     let f = fixture();
     let s = format!("{:?}", f.witness);
     assert_eq!(s, "Witness { .. }");
-    let c = format!("{:?}", PresentationCircuit::new(f.statement, f.witness.clone()));
+    let c = format!(
+        "{:?}",
+        PresentationCircuit::new(f.statement, f.witness.clone())
+    );
     assert!(!c.contains("3735928559")); // the secret 0xdeadbeef in decimal
 }
 

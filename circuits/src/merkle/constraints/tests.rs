@@ -275,6 +275,9 @@ fn non_bits() -> [Fr; 3] {
     ]
 }
 
+/// The direct substitution: only the bit changes in `z`. This is a weak check (the product
+/// rows that used the honest bit object too); the two tests below recompute everything else
+/// honestly so that only booleanity can object.
 #[test]
 fn e02_non_boolean_path_bits_by_direct_substitution() {
     let mut rng = ChaCha20Rng::seed_from_u64(5);

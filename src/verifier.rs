@@ -1,0 +1,596 @@
+//! The client's side: requests, presentations, and their verification.
+//!
+//! A [`Request`] names the verifier, a fresh nonce (at least 128 random bits), the schema, up to
+//! four predicates on claim slots, an optional pseudonym scope label, the verifier's `now`, and
+//! the fingerprint of the verifying key it trusts. [`Verifier::verify`] rebuilds every public
+//! input from the request itself (DESIGN section 4) and takes from the presentation only the
+//! approved-provider root it names (accepted only if the verifier trusts it) and the nullifier.
+//!
+//! Checks, in order, before any pairing: the key fingerprint, the clock window, the request's
+//! expiry, the root, the nullifier/scope consistency, and the atomic consumption of the
+//! challenge. Errors are precise about these checks and deliberately coarse about the proof:
+//! any proof that does not verify is [`VerifyError::InvalidProof`].
+
+use crate::keys::{KeyError, PreparedVerifyingKey, Proof};
+use ark_bn254::Bn254;
+use ark_ff::Zero;
+use ark_groth16::Groth16;
+use rand::{CryptoRng, RngCore};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::sync::Mutex;
+use vouchsafe_circuits::field::{self, hash_to_field};
+use vouchsafe_circuits::presentation::{
+    Op, Policy, PolicyError, Predicate, Statement, NUM_PUBLIC_INPUTS, PREDICATES,
+};
+use vouchsafe_circuits::tags::{CHALLENGE_DST, SCOPE_DST};
+use vouchsafe_circuits::Fr;
+
+/// Request and presentation JSON larger than this is refused before parsing.
+pub const MAX_MESSAGE_BYTES: usize = 64 * 1024;
+/// Shortest accepted nonce, in bytes (128 bits).
+pub const MIN_NONCE_BYTES: usize = 16;
+/// Longest accepted nonce, in bytes.
+pub const MAX_NONCE_BYTES: usize = 64;
+/// Longest verifier id or scope label, in bytes.
+pub const MAX_LABEL_BYTES: usize = 128;
+
+/// Why a request, a presentation or a proof was refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum VerifyError {
+    /// Malformed input: JSON, encodings, sizes, versions.
+    #[error("malformed input: {0}")]
+    Malformed(String),
+    /// A request for another verifying key than this verifier's.
+    #[error("the request names another verifying key")]
+    WrongKey,
+    /// The number of public inputs does not match the circuit.
+    #[error("expected {expected} public inputs, got {got}")]
+    PublicInputCount {
+        /// Inputs of the circuit.
+        expected: usize,
+        /// Inputs supplied.
+        got: usize,
+    },
+    /// The challenge was never issued by this verifier.
+    #[error("unknown challenge")]
+    ChallengeUnknown,
+    /// The challenge was already answered.
+    #[error("challenge already used")]
+    ChallengeReused,
+    /// The request expired before it was answered.
+    #[error("challenge expired")]
+    ChallengeExpired,
+    /// The presentation names an approved-provider root the verifier does not accept.
+    #[error("approved-provider root not accepted")]
+    RootNotAccepted,
+    /// The request's `now` is too far from the verifier's clock.
+    #[error("request time outside the clock window")]
+    TimeOutOfWindow,
+    /// A nullifier of 0 with a scope, or a non-zero nullifier without one.
+    #[error("nullifier inconsistent with the scope")]
+    ZeroValue,
+    /// The proof does not verify, whatever was tampered with.
+    #[error("invalid proof")]
+    InvalidProof,
+}
+
+impl From<KeyError> for VerifyError {
+    fn from(e: KeyError) -> Self {
+        VerifyError::Malformed(e.to_string())
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(s: &str, what: &str) -> Result<Vec<u8>, VerifyError> {
+    let bad = || VerifyError::Malformed(format!("{what}: lowercase hex expected"));
+    if s.len() % 2 != 0 {
+        return Err(bad());
+    }
+    let digit = |c: u8| match c {
+        b'0'..=b'9' => Ok(c - b'0'),
+        b'a'..=b'f' => Ok(c - b'a' + 10),
+        _ => Err(bad()),
+    };
+    s.as_bytes()
+        .chunks(2)
+        .map(|p| Ok((digit(p[0])? << 4) | digit(p[1])?))
+        .collect()
+}
+
+fn length_prefixed(parts: &[&[u8]]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for p in parts {
+        out.extend_from_slice(&(p.len() as u32).to_be_bytes());
+        out.extend_from_slice(p);
+    }
+    out
+}
+
+/// The challenge of a request: `hash_to_field(CHALLENGE_DST, len||verifier_id || len||nonce)`.
+pub fn challenge(verifier_id: &str, nonce: &[u8]) -> Fr {
+    hash_to_field(
+        CHALLENGE_DST,
+        &length_prefixed(&[verifier_id.as_bytes(), nonce]),
+    )
+}
+
+/// The pseudonym scope: `hash_to_field(SCOPE_DST, len||verifier_id || len||label)`, so two
+/// verifiers that pick the same label still get different scopes. The holder computes it from
+/// the request; a raw scope is never accepted.
+pub fn scope(verifier_id: &str, label: &str) -> Fr {
+    hash_to_field(
+        SCOPE_DST,
+        &length_prefixed(&[verifier_id.as_bytes(), label.as_bytes()]),
+    )
+}
+
+/// One predicate as it travels in a request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PredicateJson {
+    slot: usize,
+    op: String,
+    value: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RequestJson {
+    version: u32,
+    verifier_id: String,
+    nonce: String,
+    schema_id: String,
+    predicates: Vec<PredicateJson>,
+    scope_label: Option<String>,
+    now: u64,
+    expires_at: u64,
+    vk_fingerprint: String,
+}
+
+/// A verifier's request: what to prove, to whom, and when.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Request {
+    verifier_id: String,
+    nonce: Vec<u8>,
+    policy: Policy,
+    scope_label: Option<String>,
+    now: u64,
+    expires_at: u64,
+    vk_fingerprint: [u8; 32],
+}
+
+impl Request {
+    fn validate(&self) -> Result<(), VerifyError> {
+        let m = |s: &str| Err(VerifyError::Malformed(s.to_string()));
+        if self.verifier_id.is_empty() || self.verifier_id.len() > MAX_LABEL_BYTES {
+            return m("verifier id length");
+        }
+        if self.nonce.len() < MIN_NONCE_BYTES || self.nonce.len() > MAX_NONCE_BYTES {
+            return m("nonce length");
+        }
+        if let Some(l) = &self.scope_label {
+            if l.is_empty() || l.len() > MAX_LABEL_BYTES {
+                return m("scope label length");
+            }
+        }
+        if self.expires_at <= self.now {
+            return m("request expires before it starts");
+        }
+        Ok(())
+    }
+
+    /// The verifier's id.
+    pub fn verifier_id(&self) -> &str {
+        &self.verifier_id
+    }
+
+    /// The nonce bytes.
+    pub fn nonce(&self) -> &[u8] {
+        &self.nonce
+    }
+
+    /// The policy (schema and predicates).
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// The scope label, if a pseudonym is asked for.
+    pub fn scope_label(&self) -> Option<&str> {
+        self.scope_label.as_deref()
+    }
+
+    /// The verifier's time when it made the request (unix seconds): the circuit's `now`.
+    pub fn now(&self) -> u64 {
+        self.now
+    }
+
+    /// When the request stops being answerable.
+    pub fn expires_at(&self) -> u64 {
+        self.expires_at
+    }
+
+    /// The fingerprint of the verifying key the verifier will use.
+    pub fn vk_fingerprint(&self) -> [u8; 32] {
+        self.vk_fingerprint
+    }
+
+    /// The challenge bound into the proof.
+    pub fn challenge(&self) -> Fr {
+        challenge(&self.verifier_id, &self.nonce)
+    }
+
+    /// The scope (0 without a label).
+    pub fn scope(&self) -> Fr {
+        self.scope_label
+            .as_deref()
+            .map_or(Fr::zero(), |l| scope(&self.verifier_id, l))
+    }
+
+    /// The statement a presentation must prove, for the root it names and its nullifier.
+    pub fn statement(&self, issuers_root: Fr, nullifier: Fr) -> Statement {
+        Statement {
+            issuers_root,
+            now: self.now,
+            policy_hash: self.policy.hash(),
+            challenge: self.challenge(),
+            scope: self.scope(),
+            nullifier,
+        }
+    }
+
+    /// Versioned JSON (field elements as decimal strings, nonce and fingerprint in hex).
+    pub fn to_json(&self) -> String {
+        let j = RequestJson {
+            version: 1,
+            verifier_id: self.verifier_id.clone(),
+            nonce: hex(&self.nonce),
+            schema_id: field::to_decimal(&self.policy.schema_id),
+            predicates: self
+                .policy
+                .predicates
+                .iter()
+                .map(|p| PredicateJson {
+                    slot: p.slot(),
+                    op: p.op().name().to_string(),
+                    value: field::to_decimal(&p.value()),
+                })
+                .collect(),
+            scope_label: self.scope_label.clone(),
+            now: self.now,
+            expires_at: self.expires_at,
+            vk_fingerprint: hex(&self.vk_fingerprint),
+        };
+        serde_json::to_string(&j).unwrap_or_default()
+    }
+
+    /// Parses and validates a request: size cap before parsing, unknown fields and versions
+    /// refused, strict field elements, valid predicates.
+    pub fn from_json(s: &str) -> Result<Self, VerifyError> {
+        if s.len() > MAX_MESSAGE_BYTES {
+            return Err(VerifyError::Malformed(format!(
+                "request larger than {MAX_MESSAGE_BYTES} bytes"
+            )));
+        }
+        let j: RequestJson =
+            serde_json::from_str(s).map_err(|e| VerifyError::Malformed(e.to_string()))?;
+        if j.version != 1 {
+            return Err(VerifyError::Malformed(format!(
+                "unsupported request version {}",
+                j.version
+            )));
+        }
+        if j.predicates.len() > PREDICATES {
+            return Err(VerifyError::Malformed("more than four predicates".into()));
+        }
+        let field_err =
+            |what: &str, e: field::FieldError| VerifyError::Malformed(format!("{what}: {e}"));
+        let mut predicates = [Predicate::none(); PREDICATES];
+        for (slot, p) in predicates.iter_mut().zip(&j.predicates) {
+            let op = Op::from_name(&p.op)
+                .ok_or_else(|| VerifyError::Malformed(format!("unknown operator {}", p.op)))?;
+            let value = field::parse_decimal(&p.value).map_err(|e| field_err("value", e))?;
+            *slot = Predicate::new(p.slot, op, value).map_err(policy_err)?;
+        }
+        let fp = unhex(&j.vk_fingerprint, "vk_fingerprint")?;
+        let vk_fingerprint: [u8; 32] = fp
+            .try_into()
+            .map_err(|_| VerifyError::Malformed("vk_fingerprint: 32 bytes expected".into()))?;
+        let r = Request {
+            verifier_id: j.verifier_id,
+            nonce: unhex(&j.nonce, "nonce")?,
+            policy: Policy {
+                schema_id: field::parse_decimal(&j.schema_id)
+                    .map_err(|e| field_err("schema_id", e))?,
+                predicates,
+            },
+            scope_label: j.scope_label,
+            now: j.now,
+            expires_at: j.expires_at,
+            vk_fingerprint,
+        };
+        r.validate()?;
+        Ok(r)
+    }
+}
+
+fn policy_err(e: PolicyError) -> VerifyError {
+    VerifyError::Malformed(e.to_string())
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PresentationJson {
+    version: u32,
+    issuers_root: String,
+    nullifier: String,
+    proof: String,
+}
+
+/// A holder's answer to a request: the root it proved against, its nullifier (0 without a
+/// scope), and the proof. Nothing else travels.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Presentation {
+    /// The approved-provider root the proof is about.
+    pub issuers_root: Fr,
+    /// The pseudonym for the request's scope, or 0.
+    pub nullifier: Fr,
+    /// The Groth16 proof.
+    pub proof: Proof,
+}
+
+impl Presentation {
+    /// Versioned JSON: decimal field elements, the proof as 256 hex digits.
+    pub fn to_json(&self) -> String {
+        let j = PresentationJson {
+            version: 1,
+            issuers_root: field::to_decimal(&self.issuers_root),
+            nullifier: field::to_decimal(&self.nullifier),
+            proof: hex(&self.proof.to_bytes()),
+        };
+        serde_json::to_string(&j).unwrap_or_default()
+    }
+
+    /// Parses a presentation strictly (size cap, unknown fields, version, field elements below
+    /// r, a canonical 128-byte proof with valid points).
+    pub fn from_json(s: &str) -> Result<Self, VerifyError> {
+        if s.len() > MAX_MESSAGE_BYTES {
+            return Err(VerifyError::Malformed(format!(
+                "presentation larger than {MAX_MESSAGE_BYTES} bytes"
+            )));
+        }
+        let j: PresentationJson =
+            serde_json::from_str(s).map_err(|e| VerifyError::Malformed(e.to_string()))?;
+        if j.version != 1 {
+            return Err(VerifyError::Malformed(format!(
+                "unsupported presentation version {}",
+                j.version
+            )));
+        }
+        let f = |what: &str, v: &str| {
+            field::parse_decimal(v).map_err(|e| VerifyError::Malformed(format!("{what}: {e}")))
+        };
+        Ok(Presentation {
+            issuers_root: f("issuers_root", &j.issuers_root)?,
+            nullifier: f("nullifier", &j.nullifier)?,
+            proof: Proof::from_bytes(&unhex(&j.proof, "proof")?)?,
+        })
+    }
+}
+
+/// Where a verifier keeps the challenges it issued. Consuming must be atomic: of two
+/// concurrent presentations for one challenge, at most one may pass.
+pub trait NonceStore: Send + Sync {
+    /// Records a newly issued challenge, answerable until `expires_at`.
+    fn register(&self, challenge: Fr, expires_at: u64);
+    /// Marks the challenge used, or says why it cannot be.
+    fn consume(&self, challenge: Fr, now: u64) -> Result<(), VerifyError>;
+}
+
+/// The default nonce store: a mutex-guarded map in memory. Expired entries are dropped on
+/// registration.
+#[derive(Debug, Default)]
+pub struct InMemoryNonceStore {
+    entries: Mutex<HashMap<[u8; 32], (u64, bool)>>,
+}
+
+impl NonceStore for InMemoryNonceStore {
+    fn register(&self, challenge: Fr, expires_at: u64) {
+        if let Ok(mut map) = self.entries.lock() {
+            map.insert(field::to_bytes_le(&challenge), (expires_at, false));
+        }
+    }
+
+    fn consume(&self, challenge: Fr, now: u64) -> Result<(), VerifyError> {
+        let mut map = self
+            .entries
+            .lock()
+            .map_err(|_| VerifyError::ChallengeUnknown)?;
+        let key = field::to_bytes_le(&challenge);
+        match map.get_mut(&key) {
+            None => Err(VerifyError::ChallengeUnknown),
+            Some((_, true)) => Err(VerifyError::ChallengeReused),
+            Some((exp, used)) => {
+                if now > *exp {
+                    return Err(VerifyError::ChallengeExpired);
+                }
+                *used = true;
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Which approved-provider roots a verifier accepts at a given time.
+pub trait RootAcceptance {
+    /// Whether `root` is acceptable at `now`.
+    fn accepts(&self, root: &Fr, now: u64) -> bool;
+}
+
+/// A fixed set of trusted roots.
+#[derive(Clone, Debug, Default)]
+pub struct TrustedRoots(pub Vec<Fr>);
+
+impl RootAcceptance for TrustedRoots {
+    fn accepts(&self, root: &Fr, _now: u64) -> bool {
+        !root.is_zero() && self.0.contains(root)
+    }
+}
+
+/// What a verified presentation established.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Verified {
+    /// The policy that holds (schema and predicates).
+    pub policy: Policy,
+    /// The pseudonym for the request's scope, if one was asked for.
+    pub nullifier: Option<Fr>,
+    /// The approved-provider root it was proven against.
+    pub issuers_root: Fr,
+}
+
+/// Verifier settings.
+#[derive(Clone, Debug)]
+pub struct VerifierConfig {
+    /// This verifier's id, as it appears in its requests.
+    pub verifier_id: String,
+    /// How far a request's `now` may be from the verifier's clock at verification (seconds).
+    pub clock_window_secs: u64,
+    /// How long a request stays answerable (seconds).
+    pub request_ttl_secs: u64,
+}
+
+impl VerifierConfig {
+    /// Defaults: a 5-minute clock window and 10-minute requests.
+    pub fn new(verifier_id: impl Into<String>) -> Self {
+        VerifierConfig {
+            verifier_id: verifier_id.into(),
+            clock_window_secs: 300,
+            request_ttl_secs: 600,
+        }
+    }
+}
+
+/// A verifier: its prepared key, settings, trusted roots and nonce store.
+pub struct Verifier<R: RootAcceptance, S: NonceStore = InMemoryNonceStore> {
+    pvk: PreparedVerifyingKey,
+    config: VerifierConfig,
+    roots: R,
+    nonces: S,
+}
+
+impl<R: RootAcceptance> Verifier<R, InMemoryNonceStore> {
+    /// A verifier with the in-memory nonce store.
+    pub fn new(pvk: PreparedVerifyingKey, config: VerifierConfig, roots: R) -> Self {
+        Verifier::with_store(pvk, config, roots, InMemoryNonceStore::default())
+    }
+}
+
+impl<R: RootAcceptance, S: NonceStore> Verifier<R, S> {
+    /// A verifier with a nonce store of the caller's choice.
+    pub fn with_store(
+        pvk: PreparedVerifyingKey,
+        config: VerifierConfig,
+        roots: R,
+        nonces: S,
+    ) -> Self {
+        Verifier {
+            pvk,
+            config,
+            roots,
+            nonces,
+        }
+    }
+
+    /// Replaces the trusted roots (e.g. after fetching a newer registry history).
+    pub fn set_roots(&mut self, roots: R) {
+        self.roots = roots;
+    }
+
+    /// Makes a fresh request (a 32-byte nonce from `rng`, which should be the OS RNG) and
+    /// registers its challenge.
+    pub fn request<G: RngCore + CryptoRng>(
+        &self,
+        policy: Policy,
+        scope_label: Option<&str>,
+        now: u64,
+        rng: &mut G,
+    ) -> Result<Request, VerifyError> {
+        let mut nonce = vec![0u8; 32];
+        rng.fill_bytes(&mut nonce);
+        let r = Request {
+            verifier_id: self.config.verifier_id.clone(),
+            nonce,
+            policy,
+            scope_label: scope_label.map(str::to_string),
+            now,
+            expires_at: now.saturating_add(self.config.request_ttl_secs),
+            vk_fingerprint: self.pvk.fingerprint(),
+        };
+        r.validate()?;
+        self.nonces.register(r.challenge(), r.expires_at);
+        Ok(r)
+    }
+
+    /// Verifies `presentation` as the answer to `request`, at the verifier's time `now`.
+    pub fn verify(
+        &self,
+        request: &Request,
+        presentation: &Presentation,
+        now: u64,
+    ) -> Result<Verified, VerifyError> {
+        request.validate()?;
+        if request.verifier_id != self.config.verifier_id {
+            return Err(VerifyError::ChallengeUnknown);
+        }
+        if request.vk_fingerprint != self.pvk.fingerprint() {
+            return Err(VerifyError::WrongKey);
+        }
+        if now.abs_diff(request.now) > self.config.clock_window_secs {
+            return Err(VerifyError::TimeOutOfWindow);
+        }
+        if !self.roots.accepts(&presentation.issuers_root, now) {
+            return Err(VerifyError::RootNotAccepted);
+        }
+        let scope = request.scope();
+        if scope.is_zero() != presentation.nullifier.is_zero() {
+            return Err(VerifyError::ZeroValue);
+        }
+        // consumed atomically, before the pairing: a replay never reaches the proof check
+        self.nonces.consume(request.challenge(), now)?;
+        let statement = request.statement(presentation.issuers_root, presentation.nullifier);
+        self.verify_raw(&statement.to_field_elements(), &presentation.proof)?;
+        Ok(Verified {
+            policy: *request.policy(),
+            nullifier: (!scope.is_zero()).then_some(presentation.nullifier),
+            issuers_root: presentation.issuers_root,
+        })
+    }
+
+    /// The bare proof check on raw public inputs: the count is checked first (ark-groth16 0.6
+    /// would ignore extra inputs and read missing ones as zero).
+    pub fn verify_raw(&self, public_inputs: &[Fr], proof: &Proof) -> Result<(), VerifyError> {
+        verify_raw(&self.pvk, public_inputs, proof)
+    }
+}
+
+/// [`Verifier::verify_raw`] without a verifier.
+pub fn verify_raw(
+    pvk: &PreparedVerifyingKey,
+    public_inputs: &[Fr],
+    proof: &Proof,
+) -> Result<(), VerifyError> {
+    if public_inputs.len() != NUM_PUBLIC_INPUTS {
+        return Err(VerifyError::PublicInputCount {
+            expected: NUM_PUBLIC_INPUTS,
+            got: public_inputs.len(),
+        });
+    }
+    match Groth16::<Bn254>::verify_proof(&pvk.pvk, &proof.0, public_inputs) {
+        Ok(true) => Ok(()),
+        _ => Err(VerifyError::InvalidProof),
+    }
+}

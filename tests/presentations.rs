@@ -1,0 +1,549 @@
+//! End to end, through the public API: providers issue, freelancers prove, clients verify.
+//! One development setup serves every test in this file (it is the expensive part).
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha20Rng;
+use std::sync::OnceLock;
+use vouchsafe::credential::{ClaimValue, CredentialBuilder, SignedCredential};
+use vouchsafe::holder::{Holder, HolderSecret, ProveError};
+use vouchsafe::keys::{setup_for_development, PreparedVerifyingKey, ProvingKey, VerifyingKey};
+use vouchsafe::primitives::presentation::{Op, Policy, Predicate, NUM_PUBLIC_INPUTS};
+use vouchsafe::primitives::Fr;
+use vouchsafe::provider::Provider;
+use vouchsafe::registry::Registry;
+use vouchsafe::schema::Schema;
+use vouchsafe::verifier::{
+    Presentation, Request, TrustedRoots, Verifier, VerifierConfig, VerifyError,
+};
+
+const NOW: u64 = 1_790_000_000;
+const DAY: u64 = 86_400;
+
+fn keys() -> &'static (ProvingKey, VerifyingKey) {
+    static KEYS: OnceLock<(ProvingKey, VerifyingKey)> = OnceLock::new();
+    KEYS.get_or_init(|| {
+        let mut rng = ChaCha20Rng::seed_from_u64(1);
+        setup_for_development(&mut rng).unwrap()
+    })
+}
+
+fn rng(seed: u64) -> ChaCha20Rng {
+    ChaCha20Rng::seed_from_u64(seed)
+}
+
+struct World {
+    provider: Provider,
+    registry: Registry,
+    holder: Holder,
+}
+
+fn world(schemas: &[&Schema]) -> World {
+    let provider = Provider::from_seed([9; 32]);
+    let mut registry = Registry::new();
+    for s in schemas {
+        registry
+            .approve(&provider.public_key(), s.id(), NOW - 10 * DAY)
+            .unwrap();
+    }
+    let holder = Holder::new(HolderSecret::from_bytes(&[5u8; 32]).unwrap());
+    World {
+        provider,
+        registry,
+        holder,
+    }
+}
+
+fn issue(
+    w: &World,
+    schema: &Schema,
+    claims: Vec<(&str, ClaimValue)>,
+    issued: u64,
+    expires: u64,
+) -> SignedCredential {
+    let mut b = CredentialBuilder::new(schema)
+        .holder(w.holder.commitment())
+        .serial(Fr::from(1234u64))
+        .validity(issued, expires);
+    for (name, v) in claims {
+        b = b.claim(name, v);
+    }
+    w.provider.issue(b.build().unwrap())
+}
+
+fn background(w: &World, result: u64) -> SignedCredential {
+    issue(
+        w,
+        &Schema::background_check(),
+        vec![
+            ("result", ClaimValue::U64(result)),
+            ("package_level", ClaimValue::U64(3)),
+            ("jurisdiction", ClaimValue::text("US-CA")),
+            (
+                "checked_pii",
+                ClaimValue::Pii {
+                    data: b"Jane Doe|123-45-6789".to_vec(),
+                    salt: [7; 32],
+                },
+            ),
+        ],
+        NOW - DAY,
+        NOW + 365 * DAY,
+    )
+}
+
+fn verifier(w: &World, id: &str) -> Verifier<TrustedRoots> {
+    Verifier::new(
+        keys().1.prepare(),
+        VerifierConfig::new(id),
+        TrustedRoots(vec![w.registry.root()]),
+    )
+}
+
+fn policy(schema: &Schema, preds: &[Predicate]) -> Policy {
+    let mut p = [Predicate::none(); 4];
+    p[..preds.len()].copy_from_slice(preds);
+    Policy {
+        schema_id: schema.id(),
+        predicates: p,
+    }
+}
+
+fn passed(schema: &Schema) -> Policy {
+    let slot = schema.slot_of("result").unwrap();
+    policy(schema, &[Predicate::compare(slot, Op::Eq, 1).unwrap()])
+}
+
+#[test]
+fn background_check_end_to_end() {
+    let schema = Schema::background_check();
+    let w = world(&[&schema]);
+    let cred = background(&w, 1);
+    w.holder.accept(&cred, &w.registry).unwrap();
+    let v = verifier(&w, "client-acme");
+    let req = v.request(passed(&schema), None, NOW, &mut rng(2)).unwrap();
+    // the request travels as JSON
+    let req = Request::from_json(&req.to_json()).unwrap();
+    let pres = w
+        .holder
+        .prove(&keys().0, &req, &cred, &w.registry, &mut rng(3))
+        .unwrap();
+    let pres = Presentation::from_json(&pres.to_json()).unwrap();
+    let verified = v.verify(&req, &pres, NOW + 5).unwrap();
+    assert_eq!(verified.policy, *req.policy());
+    assert_eq!(verified.nullifier, None);
+    // B08: the same presentation again is a replay, refused before the pairing
+    assert_eq!(
+        v.verify(&req, &pres, NOW + 6),
+        Err(VerifyError::ChallengeReused)
+    );
+}
+
+#[test]
+fn every_builtin_schema_end_to_end() {
+    let schemas = Schema::all_builtin();
+    let refs: Vec<&Schema> = schemas.iter().collect();
+    let w = world(&refs);
+    let v = verifier(&w, "client-all");
+    for (i, schema) in schemas.iter().enumerate() {
+        let claims: Vec<(String, ClaimValue)> = schema
+            .claims()
+            .iter()
+            .map(|c| {
+                let value = match c.kind {
+                    vouchsafe::schema::ClaimKind::U64 => ClaimValue::U64(7),
+                    vouchsafe::schema::ClaimKind::Text => ClaimValue::text("x"),
+                    vouchsafe::schema::ClaimKind::Field => ClaimValue::Field(Fr::from(3u64)),
+                    vouchsafe::schema::ClaimKind::Pii => ClaimValue::Pii {
+                        data: b"pii".to_vec(),
+                        salt: [1; 32],
+                    },
+                };
+                (c.name.clone(), value)
+            })
+            .collect();
+        let claims = claims
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.clone()))
+            .collect();
+        let cred = issue(&w, schema, claims, NOW - DAY, NOW + DAY);
+        let slot = vouchsafe::credential::FIRST_CLAIM_SLOT;
+        let pol = policy(schema, &[Predicate::compare(slot, Op::Ge, 7).unwrap()]);
+        let req = v
+            .request(pol, Some("pseudonym"), NOW, &mut rng(10 + i as u64))
+            .unwrap();
+        let pres = w
+            .holder
+            .prove(&keys().0, &req, &cred, &w.registry, &mut rng(20 + i as u64))
+            .unwrap();
+        let ok = v.verify(&req, &pres, NOW).unwrap();
+        assert!(ok.nullifier.is_some(), "{}", schema.name());
+    }
+}
+
+#[test]
+fn eo_insurance_coverage_threshold_boundaries() {
+    let schema = Schema::eo_insurance();
+    let w = world(&[&schema]);
+    let v = verifier(&w, "client-eo");
+    let slot = schema.slot_of("coverage").unwrap();
+    for (coverage, ok) in [(999_999u64, false), (1_000_000, true), (1_000_001, true)] {
+        let cred = issue(
+            &w,
+            &schema,
+            vec![
+                ("coverage", ClaimValue::U64(coverage)),
+                ("per_claim_limit", ClaimValue::U64(250_000)),
+                ("policy_class", ClaimValue::text("tech-E&O")),
+            ],
+            NOW - DAY,
+            NOW + DAY,
+        );
+        let pol = policy(
+            &schema,
+            &[Predicate::compare(slot, Op::Ge, 1_000_000).unwrap()],
+        );
+        let req = v.request(pol, None, NOW, &mut rng(coverage)).unwrap();
+        let r = w.holder.check(&req, &cred, &w.registry);
+        if ok {
+            assert_eq!(r, Ok(()));
+        } else {
+            assert_eq!(r, Err(ProveError::PredicateFalse { index: 0 }));
+        }
+    }
+}
+
+#[test]
+fn holder_refuses_before_proving() {
+    let bg = Schema::background_check();
+    let eo = Schema::eo_insurance();
+    let w = world(&[&bg]);
+    let v = verifier(&w, "client-refusals");
+    let req = |p: Policy, now: u64| v.request(p, None, now, &mut rng(now)).unwrap();
+    let good = background(&w, 1);
+    let pk = &keys().0;
+    let prove = |req: &Request, c: &SignedCredential| {
+        w.holder
+            .prove(pk, req, c, &w.registry, &mut rng(4))
+            .map(|_| ())
+    };
+    // expired; not yet valid (issued_at == now is valid; expires_at == now is expired)
+    let c = issue(&w, &bg, claims_bg(1), NOW - 2 * DAY, NOW);
+    assert_eq!(prove(&req(passed(&bg), NOW), &c), Err(ProveError::Expired));
+    let c = issue(&w, &bg, claims_bg(1), NOW + 1, NOW + DAY);
+    assert_eq!(
+        prove(&req(passed(&bg), NOW), &c),
+        Err(ProveError::NotYetValid)
+    );
+    // wrong schema
+    assert_eq!(
+        prove(&req(passed_eo(&eo), NOW), &good),
+        Err(ProveError::WrongSchema)
+    );
+    // provider not approved at all
+    let stranger = Provider::from_seed([1; 32]);
+    let c = stranger.issue(good.credential().clone());
+    assert_eq!(
+        prove(&req(passed(&bg), NOW), &c),
+        Err(ProveError::ProviderNotApproved)
+    );
+    // provider approved only for another schema
+    let mut reg2 = Registry::new();
+    reg2.approve(&w.provider.public_key(), eo.id(), NOW)
+        .unwrap();
+    assert_eq!(
+        w.holder.check(&req(passed(&bg), NOW), &good, &reg2),
+        Err(ProveError::ProviderNotApprovedForSchema)
+    );
+    // forged signature: the provider's key on another provider's signature
+    let forged = SignedCredential::new(
+        good.credential().clone(),
+        w.provider.public_key(),
+        *stranger.issue(good.credential().clone()).signature(),
+    );
+    assert_eq!(
+        prove(&req(passed(&bg), NOW), &forged),
+        Err(ProveError::BadSignature)
+    );
+    // another holder's credential
+    let other = Holder::new(HolderSecret::from_bytes(&[6u8; 32]).unwrap());
+    assert_eq!(
+        other
+            .prove(pk, &req(passed(&bg), NOW), &good, &w.registry, &mut rng(5))
+            .map(|_| ()),
+        Err(ProveError::NotThisHolder)
+    );
+    // a failed check
+    let failed = background(&w, 0);
+    assert_eq!(
+        prove(&req(passed(&bg), NOW), &failed),
+        Err(ProveError::PredicateFalse { index: 0 })
+    );
+}
+
+fn claims_bg(result: u64) -> Vec<(&'static str, ClaimValue)> {
+    vec![
+        ("result", ClaimValue::U64(result)),
+        ("package_level", ClaimValue::U64(3)),
+        ("jurisdiction", ClaimValue::text("US-CA")),
+        (
+            "checked_pii",
+            ClaimValue::Pii {
+                data: b"x".to_vec(),
+                salt: [7; 32],
+            },
+        ),
+    ]
+}
+
+fn passed_eo(eo: &Schema) -> Policy {
+    policy(eo, &[])
+}
+
+#[test]
+fn every_predicate_op_at_its_boundary() {
+    let bg = Schema::background_check();
+    let w = world(&[&bg]);
+    let v = verifier(&w, "client-ops");
+    let slot = bg.slot_of("package_level").unwrap();
+    for level in [4u64, 5, 6] {
+        let c = issue(
+            &w,
+            &bg,
+            {
+                let mut c = claims_bg(1);
+                c[1] = ("package_level", ClaimValue::U64(level));
+                c
+            },
+            NOW - DAY,
+            NOW + DAY,
+        );
+        for op in [Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge] {
+            let pol = policy(&bg, &[Predicate::compare(slot, op, 5).unwrap()]);
+            let req = v.request(pol, None, NOW, &mut rng(level)).unwrap();
+            let expect = match op {
+                Op::Eq => level == 5,
+                Op::Ne => level != 5,
+                Op::Lt => level < 5,
+                Op::Le => level <= 5,
+                Op::Gt => level > 5,
+                _ => level >= 5,
+            };
+            let r = w.holder.check(&req, &c, &w.registry);
+            if expect {
+                assert_eq!(r, Ok(()), "{op:?} {level}");
+            } else {
+                assert_eq!(
+                    r,
+                    Err(ProveError::PredicateFalse { index: 0 }),
+                    "{op:?} {level}"
+                );
+            }
+        }
+    }
+}
+
+struct Answered {
+    w: World,
+    v: Verifier<TrustedRoots>,
+    req: Request,
+    pres: Presentation,
+}
+
+fn answered(scope: Option<&str>) -> Answered {
+    let bg = Schema::background_check();
+    let w = world(&[&bg]);
+    let v = verifier(&w, "client-neg");
+    let cred = background(&w, 1);
+    let req = v.request(passed(&bg), scope, NOW, &mut rng(30)).unwrap();
+    let pres = w
+        .holder
+        .prove(&keys().0, &req, &cred, &w.registry, &mut rng(31))
+        .unwrap();
+    Answered { w, v, req, pres }
+}
+
+#[test]
+fn verifier_refusals() {
+    let a = answered(Some("eo-scope"));
+    let pvk: PreparedVerifyingKey = keys().1.prepare();
+    let inputs = a
+        .req
+        .statement(a.pres.issuers_root, a.pres.nullifier)
+        .to_field_elements();
+    // the honest inputs verify at the raw level
+    assert_eq!(
+        vouchsafe::verifier::verify_raw(&pvk, &inputs, &a.pres.proof),
+        Ok(())
+    );
+    // B01/B02: count mismatch at the raw call
+    for n in [0, NUM_PUBLIC_INPUTS - 1, NUM_PUBLIC_INPUTS + 1] {
+        let mut v = inputs.to_vec();
+        v.resize(n, Fr::from(0u64));
+        assert_eq!(
+            vouchsafe::verifier::verify_raw(&pvk, &v, &a.pres.proof),
+            Err(VerifyError::PublicInputCount {
+                expected: NUM_PUBLIC_INPUTS,
+                got: n
+            })
+        );
+    }
+    // B03: each public input changed -> InvalidProof, one variant whatever was tampered
+    for i in 0..NUM_PUBLIC_INPUTS {
+        for delta in [Fr::from(1u64), -Fr::from(1u64)] {
+            let mut v = inputs;
+            v[i] += delta;
+            assert_eq!(
+                vouchsafe::verifier::verify_raw(&pvk, &v, &a.pres.proof),
+                Err(VerifyError::InvalidProof),
+                "input {i}"
+            );
+        }
+    }
+    // tampered proof bytes: either not a valid encoding or not a valid proof
+    let bytes = a.pres.proof.to_bytes();
+    for i in [0usize, 31, 40, 100, 127] {
+        let mut b = bytes;
+        b[i] ^= 1;
+        let r = vouchsafe::keys::Proof::from_bytes(&b);
+        if let Ok(p) = r {
+            assert_eq!(
+                vouchsafe::verifier::verify_raw(&pvk, &inputs, &p),
+                Err(VerifyError::InvalidProof)
+            );
+        }
+    }
+    // a nullifier of 0 with a scope
+    let mut p = a.pres.clone();
+    p.nullifier = Fr::from(0u64);
+    assert_eq!(a.v.verify(&a.req, &p, NOW), Err(VerifyError::ZeroValue));
+    // roots not accepted
+    let mut p = a.pres.clone();
+    p.issuers_root = Fr::from(77u64);
+    assert_eq!(
+        a.v.verify(&a.req, &p, NOW),
+        Err(VerifyError::RootNotAccepted)
+    );
+    // now outside the clock window
+    assert_eq!(
+        a.v.verify(&a.req, &a.pres, NOW + 301),
+        Err(VerifyError::TimeOutOfWindow)
+    );
+    // verifying-key mismatch: a verifier with another key
+    let mut other_rng = rng(99);
+    let other_keys = setup_for_development(&mut other_rng).unwrap();
+    let other = Verifier::new(
+        other_keys.1.prepare(),
+        VerifierConfig::new("client-neg"),
+        TrustedRoots(vec![a.w.registry.root()]),
+    );
+    assert_eq!(
+        other.verify(&a.req, &a.pres, NOW),
+        Err(VerifyError::WrongKey)
+    );
+    // a request this verifier never issued (same id, its own nonce)
+    let stranger = verifier(&a.w, "client-neg");
+    assert_eq!(
+        stranger.verify(&a.req, &a.pres, NOW),
+        Err(VerifyError::ChallengeUnknown)
+    );
+    // finally the honest one passes, once
+    assert!(a.v.verify(&a.req, &a.pres, NOW).is_ok());
+    assert_eq!(
+        a.v.verify(&a.req, &a.pres, NOW),
+        Err(VerifyError::ChallengeReused)
+    );
+}
+
+#[test]
+fn presentation_for_another_request_is_invalid() {
+    let a = answered(None);
+    let other_req =
+        a.v.request(passed(&Schema::background_check()), None, NOW, &mut rng(77))
+            .unwrap();
+    assert_eq!(
+        a.v.verify(&other_req, &a.pres, NOW),
+        Err(VerifyError::InvalidProof)
+    );
+}
+
+#[test]
+fn malformed_json_refused() {
+    let a = answered(None);
+    let json = a.pres.to_json();
+    for bad in [
+        String::new(),
+        "{}".to_string(),
+        json.replace("\"version\":1", "\"version\":2"),
+        json.replace('}', ",\"extra\":1}"),
+        "x".repeat(70_000),
+    ] {
+        assert!(
+            matches!(
+                Presentation::from_json(&bad),
+                Err(VerifyError::Malformed(_))
+            ),
+            "{bad:.60}"
+        );
+    }
+    let r = a.req.to_json();
+    for bad in [
+        r.replace("\"now\":", "\"then\":"),
+        r.replace("\"version\":1", "\"version\":9"),
+    ] {
+        assert!(matches!(
+            Request::from_json(&bad),
+            Err(VerifyError::Malformed(_))
+        ));
+    }
+}
+
+#[test]
+fn privacy_scopes_and_linkability() {
+    let bg = Schema::background_check();
+    let w = world(&[&bg]);
+    let cred = background(&w, 1);
+    let v1 = verifier(&w, "client-one");
+    let v2 = verifier(&w, "client-two");
+    let prove = |v: &Verifier<TrustedRoots>, scope: Option<&str>, seed: u64| {
+        let req = v.request(passed(&bg), scope, NOW, &mut rng(seed)).unwrap();
+        let pres = w
+            .holder
+            .prove(&keys().0, &req, &cred, &w.registry, &mut rng(seed + 1))
+            .unwrap();
+        let ok = v.verify(&req, &pres, NOW).unwrap();
+        (req, pres, ok)
+    };
+    let (r1, p1, ok1) = prove(&v1, Some("hiring"), 40);
+    let (r2, p2, ok2) = prove(&v2, Some("hiring"), 50);
+    let (_, _, ok1b) = prove(&v1, Some("hiring"), 60);
+    let (_, p0, ok0) = prove(&v1, None, 70);
+    // same verifier and label: same pseudonym (intended); two verifiers with the same label:
+    // different scopes and pseudonyms
+    assert_eq!(ok1.nullifier, ok1b.nullifier);
+    assert_ne!(ok1.nullifier, ok2.nullifier);
+    assert_ne!(r1.scope(), r2.scope());
+    assert_eq!(ok0.nullifier, None);
+    assert_eq!(p0.nullifier, Fr::from(0u64));
+    // two presentations to two verifiers share nothing public but the root, policy and now
+    let s1 = r1
+        .statement(p1.issuers_root, p1.nullifier)
+        .to_field_elements();
+    let s2 = r2
+        .statement(p2.issuers_root, p2.nullifier)
+        .to_field_elements();
+    for i in 0..NUM_PUBLIC_INPUTS {
+        let shared = s1[i] == s2[i];
+        assert_eq!(shared, i <= 2, "public input {i}");
+    }
+    assert_ne!(p1.proof, p2.proof);
+    // J04: nothing of the credential appears in the presentation
+    let json = p1.to_json();
+    for (i, slot) in cred.credential().slots().iter().enumerate() {
+        let d = vouchsafe::primitives::field::to_decimal(slot);
+        if d.len() > 3 {
+            assert!(!json.contains(&d), "slot {i} leaked");
+        }
+    }
+    let key = w.provider.public_key().point();
+    assert!(!json.contains(&vouchsafe::primitives::field::to_decimal(&key.x())));
+}
