@@ -32,6 +32,15 @@
 //! order, the provider key must be a prime-subgroup point other than the identity
 //! (SECURITY.md C03), `R8` must be on the curve and `S < l` (C01). Decoding does not verify
 //! the signature: call [`SignedCredential::verify_signature`].
+//!
+//! [`Schema::id`]: crate::schema::Schema::id
+//! [`Credential::message`]: crate::credential::Credential::message
+//! [`ClaimKind`]: crate::schema::ClaimKind
+//! [`text_to_field`]: crate::credential::text_to_field
+//! [`pii_commitment`]: crate::credential::pii_commitment
+//! [`ClaimValue::Pii`]: crate::credential::ClaimValue::Pii
+//! [`SignedCredential`]: crate::credential::SignedCredential
+//! [`SignedCredential::verify_signature`]: crate::credential::SignedCredential::verify_signature
 
 use crate::schema::{ClaimKind, Schema};
 use crate::wire::{self, DecString, DecodeError, WIRE_VERSION};

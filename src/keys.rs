@@ -231,6 +231,12 @@ impl ProvingKey {
         encode(&self.0)
     }
 
+    /// The underlying arkworks key. Proving with it directly skips every check of
+    /// [`crate::holder::Holder::prove`]; tests use it to force proofs of false statements.
+    pub fn as_ark(&self) -> &ark_groth16::ProvingKey<Bn254> {
+        &self.0
+    }
+
     /// The verifying key that belongs to this proving key.
     pub fn verifying_key(&self) -> VerifyingKey {
         VerifyingKey(self.0.vk.clone())

@@ -14,6 +14,18 @@
 //! ([`public_key_to_json`], [`public_key_from_json`]) or as circomlib's 32-byte packed point
 //! ([`public_key_to_bytes`], [`public_key_from_bytes`]). Both decoders refuse points off the
 //! curve, the identity and points outside the prime-order subgroup (SECURITY.md C03).
+//!
+//! [`vouchsafe_circuits::eddsa`]: crate::primitives::eddsa
+//! [`SignedCredential`]: crate::credential::SignedCredential
+//! [`Provider`]: crate::provider::Provider
+//! [`Provider::export_secret_bytes`]: crate::provider::Provider::export_secret_bytes
+//! [`Provider::from_secret_bytes`]: crate::provider::Provider::from_secret_bytes
+//! [`Provider::export_secret_json`]: crate::provider::Provider::export_secret_json
+//! [`Provider::from_secret_json`]: crate::provider::Provider::from_secret_json
+//! [`public_key_to_json`]: crate::provider::public_key_to_json
+//! [`public_key_from_json`]: crate::provider::public_key_from_json
+//! [`public_key_to_bytes`]: crate::provider::public_key_to_bytes
+//! [`public_key_from_bytes`]: crate::provider::public_key_from_bytes
 
 use crate::credential::{Credential, SignedCredential};
 use crate::wire::{self, DecString, DecodeError, WIRE_VERSION};

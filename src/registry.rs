@@ -65,6 +65,31 @@
 //! torsion and off-curve points refused); no pair approved twice at once; and last, that the
 //! tree rebuilt from the approvals has the newest history root
 //! ([`RegistryError::SnapshotMismatch`]). No input makes it panic.
+//!
+//! [`ISSUER_TREE_ARITY`]: vouchsafe_circuits::presentation::ISSUER_TREE_ARITY
+//! [`ISSUER_TREE_DEPTH`]: vouchsafe_circuits::presentation::ISSUER_TREE_DEPTH
+//! [`PublicKey::from_xy`]: vouchsafe_circuits::eddsa::PublicKey::from_xy
+//! [`Registry::approve`]: crate::registry::Registry::approve
+//! [`Registry::withdraw`]: crate::registry::Registry::withdraw
+//! [`Registry::new`]: crate::registry::Registry::new
+//! [`Registry::new_at`]: crate::registry::Registry::new_at
+//! [`Registry::root_status`]: crate::registry::Registry::root_status
+//! [`Registry::to_snapshot_json`]: crate::registry::Registry::to_snapshot_json
+//! [`Registry::from_snapshot_json`]: crate::registry::Registry::from_snapshot_json
+//! [`AcceptedRoots::status`]: crate::registry::AcceptedRoots::status
+//! [`RootStatus::Current`]: crate::registry::RootStatus::Current
+//! [`RootStatus::WithinWindow`]: crate::registry::RootStatus::WithinWindow
+//! [`RootStatus::Stale`]: crate::registry::RootStatus::Stale
+//! [`RootStatus::Unknown`]: crate::registry::RootStatus::Unknown
+//! [`RegistryError::Full`]: crate::registry::RegistryError::Full
+//! [`RegistryError::ClockRegression`]: crate::registry::RegistryError::ClockRegression
+//! [`RegistryError::Decode`]: crate::registry::RegistryError::Decode
+//! [`RegistryError::SnapshotMismatch`]: crate::registry::RegistryError::SnapshotMismatch
+//! [`MAX_SNAPSHOT_BYTES`]: crate::registry::MAX_SNAPSHOT_BYTES
+//! [`SNAPSHOT_VERSION`]: crate::registry::SNAPSHOT_VERSION
+
+// The link targets above are absolute: rustdoc resolves these docs in the scope of lib.rs
+// (whose `///` line documents the module too), where the short names are unknown.
 
 use serde::de::{self, DeserializeOwned, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};

@@ -13,6 +13,13 @@
 //!
 //! Four schemas ship built in ([`Schema::all_builtin`]): background check, identity
 //! verification, errors-and-omissions insurance and credit check, all version 1.
+//!
+//! [`Schema`]: crate::schema::Schema
+//! [`MAX_CLAIMS`]: crate::schema::MAX_CLAIMS
+//! [`FIRST_CLAIM_SLOT`]: crate::credential::FIRST_CLAIM_SLOT
+//! [`field::hash_to_field`]: crate::primitives::field::hash_to_field
+//! [`tags::SCHEMA_ID_DST`]: crate::primitives::tags::SCHEMA_ID_DST
+//! [`Schema::all_builtin`]: crate::schema::Schema::all_builtin
 
 use crate::credential::{FIRST_CLAIM_SLOT, SLOTS};
 use crate::wire::{self, DecodeError, WIRE_VERSION};
@@ -462,7 +469,11 @@ mod tests {
         let j = Schema::credit_check().to_json();
         assert_eq!(
             j,
-            r#"{"version":1,"schema":{"name":"vouchsafe/credit-check","version":1,"claims":[{"name":"score_band","kind":"u64"},{"name":"bureau_code","kind":"text"}]}}"#
+            concat!(
+                r#"{"version":1,"schema":{"name":"vouchsafe/credit-check","version":1,"#,
+                r#""claims":[{"name":"score_band","kind":"u64"},"#,
+                r#"{"name":"bureau_code","kind":"text"}]}}"#
+            )
         );
         let bad_kind = j.replace(r#""kind":"u64""#, r#""kind":"U64""#);
         assert!(matches!(

@@ -20,6 +20,18 @@
 //! types that embed field elements; they are as strict, but report through serde's error
 //! message only. The decoders of this crate read decimal strings first and parse them
 //! afterwards, so that their errors stay typed.
+//!
+//! [`DecodeError`]: crate::wire::DecodeError
+//! [`MAX_JSON_BYTES`]: crate::wire::MAX_JSON_BYTES
+//! [`DecodeError::TooLarge`]: crate::wire::DecodeError::TooLarge
+//! [`WIRE_VERSION`]: crate::wire::WIRE_VERSION
+//! [`DecodeError::UnsupportedVersion`]: crate::wire::DecodeError::UnsupportedVersion
+//! [`DecodeError::Json`]: crate::wire::DecodeError::Json
+//! [`field::parse_decimal`]: crate::primitives::field::parse_decimal
+//! [`DecodeError::Field`]: crate::wire::DecodeError::Field
+//! [`fr_dec`]: crate::wire::fr_dec
+//! [`fr_dec_array`]: crate::wire::fr_dec_array
+//! [`fr_dec_vec`]: crate::wire::fr_dec_vec
 
 use crate::credential::CredentialError;
 use crate::schema::SchemaError;

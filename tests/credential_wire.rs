@@ -1,6 +1,9 @@
 //! Wire formats of credentials, schemas and provider keys: round trips and strictness
 //! (SECURITY.md A01-A03, A09, A12, C01-C04, J08), through the public API.
 
+// Test helpers fail loudly on unexpected values.
+#![allow(clippy::unwrap_used)]
+
 use ark_ff::PrimeField;
 use sha2::{Digest, Sha512};
 use vouchsafe::credential::{

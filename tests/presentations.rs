@@ -1,6 +1,10 @@
 //! End to end, through the public API: providers issue, freelancers prove, clients verify.
 //! One development setup serves every test in this file (it is the expensive part).
 
+// Test code: a failed unwrap is the test failing.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use ark_ff::PrimeField;
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use std::sync::OnceLock;
@@ -546,4 +550,116 @@ fn privacy_scopes_and_linkability() {
     }
     let key = w.provider.public_key().point();
     assert!(!json.contains(&vouchsafe::primitives::field::to_decimal(&key.x())));
+}
+
+#[test]
+fn forced_proof_of_a_false_statement_fails_verification() {
+    // Go around the holder API: a credential whose coverage is below the threshold, proven
+    // directly with arkworks against the policy "coverage >= 1,000,000".
+    use ark_snark::SNARK;
+    use vouchsafe::primitives::presentation::{PresentationCircuit, Witness};
+    let schema = Schema::eo_insurance();
+    let w = world(&[&schema]);
+    let v = verifier(&w, "client-forced");
+    let cred = issue(
+        &w,
+        &schema,
+        vec![
+            ("coverage", ClaimValue::U64(500_000)),
+            ("per_claim_limit", ClaimValue::U64(1)),
+            ("policy_class", ClaimValue::text("c")),
+        ],
+        NOW - DAY,
+        NOW + DAY,
+    );
+    let slot = schema.slot_of("coverage").unwrap();
+    let pol = policy(
+        &schema,
+        &[Predicate::compare(slot, Op::Ge, 1_000_000).unwrap()],
+    );
+    let req = v.request(pol, None, NOW, &mut rng(80)).unwrap();
+    assert_eq!(
+        w.holder.check(&req, &cred, &w.registry),
+        Err(ProveError::PredicateFalse { index: 0 })
+    );
+    let statement = req.statement(w.registry.root(), Fr::from(0u64));
+    let path = w
+        .registry
+        .approval_path(cred.provider(), schema.id())
+        .unwrap();
+    let witness = Witness::new(
+        *cred.credential().slots(),
+        &cred.provider().point(),
+        cred.signature(),
+        &path,
+        Fr::from_le_bytes_mod_order(&[5u8; 32]),
+        req.policy(),
+    );
+    let proof = ark_groth16::Groth16::<ark_bn254::Bn254>::prove(
+        keys().0.as_ark(),
+        PresentationCircuit::new(statement, witness),
+        &mut rng(81),
+    )
+    .unwrap();
+    let proof = vouchsafe::keys::Proof::from_bytes(&{
+        let mut b = Vec::new();
+        ark_serialize::CanonicalSerialize::serialize_compressed(&proof, &mut b).unwrap();
+        b
+    })
+    .unwrap();
+    let pres = Presentation {
+        issuers_root: w.registry.root(),
+        nullifier: Fr::from(0u64),
+        proof,
+    };
+    assert_eq!(v.verify(&req, &pres, NOW), Err(VerifyError::InvalidProof));
+}
+
+#[test]
+fn j02_no_zero_knowledge_free_prover_is_reachable() {
+    // The production prover must never call the no-zk entry points of ark-groth16.
+    for file in ["src/holder.rs", "src/keys.rs", "src/verifier.rs"] {
+        let text =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/").to_string() + file)
+                .unwrap();
+        assert!(!text.contains("no_zk"), "{file}");
+        assert!(!text.contains("create_proof_with_reduction("), "{file}");
+    }
+}
+
+#[test]
+fn b08_rerandomized_proof_verifies_but_cannot_replay() {
+    use ark_ec::{AffineRepr, CurveGroup};
+    let a = answered(None);
+    assert!(a.v.verify(&a.req, &a.pres, NOW).is_ok());
+    // (-A, -B, C) is another valid proof of the same statement (Groth16 malleability) ...
+    let p = a.pres.proof.as_ark().clone();
+    let mauled = ark_groth16::Proof::<ark_bn254::Bn254> {
+        a: (-p.a.into_group()).into_affine(),
+        b: (-p.b.into_group()).into_affine(),
+        c: p.c,
+    };
+    assert_ne!(mauled, p);
+    assert!(!mauled.a.is_zero());
+    let mut bytes = Vec::new();
+    ark_serialize::CanonicalSerialize::serialize_compressed(&mauled, &mut bytes).unwrap();
+    let mauled = vouchsafe::keys::Proof::from_bytes(&bytes).unwrap();
+    let inputs = a
+        .req
+        .statement(a.pres.issuers_root, a.pres.nullifier)
+        .to_field_elements();
+    let pvk = keys().1.prepare();
+    assert_eq!(
+        vouchsafe::verifier::verify_raw(&pvk, &inputs, &mauled),
+        Ok(())
+    );
+    // ... but replay protection keys on the consumed challenge, not on proof bytes
+    let replay = Presentation {
+        proof: mauled,
+        ..a.pres.clone()
+    };
+    assert_eq!(
+        a.v.verify(&a.req, &replay, NOW),
+        Err(VerifyError::ChallengeReused)
+    );
 }

@@ -3,7 +3,12 @@
 //! The window is half-open: a root replaced at `t` is `WithinWindow` while `now - t < window`
 //! and `Stale` from `now - t == window` on (documented in `vouchsafe::registry`).
 
-// The module name makes `cargo test -p vouchsafe registry` select these tests.
+// Test code: a failed unwrap is the test failing.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+// The module name makes `cargo test -p vouchsafe registry` select these tests; `cfg(test)`
+// lets clippy treat the helpers as test code (they unwrap).
+#[cfg(test)]
 mod registry {
     use vouchsafe::primitives::eddsa::{PublicKey, SecretKey};
     use vouchsafe::primitives::Fr;

@@ -1,7 +1,12 @@
 //! Registry snapshots: the JSON round trip and every refusal (SECURITY.md A01-A03, A12, A13,
 //! C03, E07; F08's "never a panic" for the registry's decoder).
 
-// The module name makes `cargo test -p vouchsafe registry` select these tests.
+// Test code: a failed unwrap is the test failing.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+// The module name makes `cargo test -p vouchsafe registry` select these tests; `cfg(test)`
+// lets clippy treat the helpers as test code (they unwrap).
+#[cfg(test)]
 mod registry {
     use rand::{Rng, SeedableRng};
     use rand_chacha::ChaCha20Rng;
