@@ -204,3 +204,38 @@ impl Holder {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    #[test]
+    fn j08_secret_is_redacted_and_round_trips() {
+        let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(1);
+        let s = HolderSecret::generate(&mut rng);
+        let digits = field::to_decimal(&s.0);
+        let printed = format!(
+            "{s:?} {:?}",
+            Holder::new(HolderSecret::from_bytes(&*s.export_bytes()).unwrap())
+        );
+        assert_eq!(
+            printed,
+            "HolderSecret { .. } Holder { secret: HolderSecret { .. } }"
+        );
+        assert!(!printed.contains(&digits[..12]));
+        let back = HolderSecret::from_bytes(&*s.export_bytes()).unwrap();
+        assert_eq!(back.commitment(), s.commitment());
+        assert_eq!(
+            HolderSecret::from_bytes(&[0xff; 32]).err(),
+            Some(field::FieldError::Overflow)
+        );
+    }
+
+    #[test]
+    fn j08_secret_zeroizes() {
+        let mut s = HolderSecret(Fr::from(1234u64));
+        s.zeroize();
+        assert_eq!(s.0, Fr::from(0u64));
+    }
+}

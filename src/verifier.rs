@@ -441,6 +441,22 @@ impl RootAcceptance for TrustedRoots {
     }
 }
 
+/// The registry's published roots: the newest is accepted, and an older one while it was
+/// replaced less than `window_secs` ago (see [`crate::registry::RootStatus`]).
+#[derive(Clone, Debug)]
+pub struct RegistryRoots {
+    /// The public root history, e.g. from [`crate::registry::Registry::accepted_roots`].
+    pub roots: crate::registry::AcceptedRoots,
+    /// How long a replaced root stays acceptable, in seconds.
+    pub window_secs: u64,
+}
+
+impl RootAcceptance for RegistryRoots {
+    fn accepts(&self, root: &Fr, now: u64) -> bool {
+        !root.is_zero() && self.roots.status(root, now, self.window_secs).is_accepted()
+    }
+}
+
 /// What a verified presentation established.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Verified {

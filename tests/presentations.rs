@@ -663,3 +663,60 @@ fn b08_rerandomized_proof_verifies_but_cannot_replay() {
         Err(VerifyError::ChallengeReused)
     );
 }
+
+#[test]
+fn e06_e07_registry_roots_with_a_window() {
+    use vouchsafe::verifier::RegistryRoots;
+    let bg = Schema::background_check();
+    let mut w = world(&[&bg]);
+    let cred = background(&w, 1);
+    let roots = |w: &World| RegistryRoots {
+        roots: w.registry.accepted_roots(),
+        window_secs: 600,
+    };
+    let v = Verifier::new(
+        keys().1.prepare(),
+        VerifierConfig::new("client-win"),
+        roots(&w),
+    );
+    let req = v.request(passed(&bg), None, NOW, &mut rng(90)).unwrap();
+    let pres = w
+        .holder
+        .prove(&keys().0, &req, &cred, &w.registry, &mut rng(91))
+        .unwrap();
+    // the registry changes at NOW: the proof's root is replaced
+    let other = Provider::from_seed([2; 32]);
+    w.registry
+        .approve(&other.public_key(), bg.id(), NOW)
+        .unwrap();
+    let mut v = v;
+    v.set_roots(roots(&w));
+    // within the window the old root is still accepted ...
+    assert!(v.verify(&req, &pres, NOW + 299).is_ok());
+    // ... after it, refused
+    let req2 = v
+        .request(passed(&bg), None, NOW + 700, &mut rng(92))
+        .unwrap();
+    let pres2 = w
+        .holder
+        .prove(&keys().0, &req2, &cred, &w.registry, &mut rng(93))
+        .unwrap();
+    let stale = Presentation {
+        issuers_root: pres.issuers_root,
+        ..pres2.clone()
+    };
+    assert_eq!(
+        v.verify(&req2, &stale, NOW + 700),
+        Err(VerifyError::RootNotAccepted)
+    );
+    // the zero root is never accepted
+    let zero = Presentation {
+        issuers_root: Fr::from(0u64),
+        ..pres2.clone()
+    };
+    assert_eq!(
+        v.verify(&req2, &zero, NOW + 700),
+        Err(VerifyError::RootNotAccepted)
+    );
+    assert!(v.verify(&req2, &pres2, NOW + 700).is_ok());
+}
