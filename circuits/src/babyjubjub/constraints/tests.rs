@@ -254,3 +254,47 @@ fn mul_prime_order_mutation_sweep() {
     let _ = inputs;
     assert_eq!(r.mutation_sweep(&[]), Vec::<usize>::new());
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn point(seed: u64) -> Point {
+        random_subgroup_point(&mut ChaCha20Rng::seed_from_u64(seed))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn add_and_double_native_equals_gadget(a in any::<u64>(), b in any::<u64>()) {
+            let (p, q) = (point(a), point(b));
+            let cs = ConstraintSystem::<Fr>::new_ref();
+            let (pv, qv) = (alloc(&cs, p), alloc(&cs, q));
+            prop_assert_eq!(pv.add(&qv).unwrap().value().unwrap(), p.add(&q));
+            prop_assert_eq!(pv.double().unwrap().value().unwrap(), p.double());
+            prop_assert!(cs.is_satisfied().unwrap());
+        }
+
+        #[test]
+        fn mul_base8_native_equals_gadget(limbs in any::<[u64; 4]>()) {
+            let mut s = BigInt::new(limbs);
+            s.0[3] &= (1u64 << 59) - 1;
+            let (value, cost, _) = check_base8(s);
+            prop_assert_eq!(cost, 504);
+            prop_assert_eq!(value, Point::base8().mul_bigint(s.as_ref()));
+        }
+
+        #[test]
+        fn mul_prime_order_native_equals_gadget(seed in any::<u64>(), limbs in any::<[u64; 4]>()) {
+            let p = point(seed);
+            let h = Fr::from_le_bytes_mod_order(
+                &limbs.iter().flat_map(|l| l.to_le_bytes()).collect::<Vec<_>>(),
+            );
+            let (value, cost, ok) = check_var(p, h);
+            prop_assert!(ok);
+            prop_assert_eq!(cost, MUL_PRIME_ORDER_CONSTRAINTS);
+            prop_assert_eq!(value, p.mul_bigint(h.into_bigint().as_ref()));
+        }
+    }
+}
