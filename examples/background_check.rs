@@ -12,6 +12,7 @@ use vouchsafe::keys::setup_for_development;
 use vouchsafe::primitives::presentation::{Op, Policy, Predicate};
 use vouchsafe::provider::Provider;
 use vouchsafe::registry::Registry;
+use vouchsafe::revocation::RevocationList;
 use vouchsafe::schema::{Schema, RESULT_PASS};
 use vouchsafe::verifier::{TrustedRoots, Verifier, VerifierConfig};
 
@@ -34,6 +35,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("\n== The marketplace approves a background-check provider");
     let provider = Provider::generate(&mut OsRng);
     let mut registry = Registry::new();
+    let revocations = RevocationList::new();
     registry.approve(&provider.public_key(), schema.id(), now)?;
     println!("   approved for {}; registry root published", schema.name());
 
@@ -61,7 +63,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = Verifier::new(
         vk.prepare(),
         VerifierConfig::new("client:acme-health"),
-        TrustedRoots(vec![registry.root()]),
+        TrustedRoots {
+            issuers: vec![registry.root()],
+            revocations: vec![revocations.root()],
+        },
     );
     let result_slot = schema.slot_of("result").ok_or("schema has a result slot")?;
     let policy = Policy {
@@ -78,7 +83,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     println!("\n== The freelancer proves it, in zero knowledge");
     let t = Instant::now();
-    let presentation = freelancer.prove(&pk, &request, &signed, &registry, &mut OsRng)?;
+    let presentation =
+        freelancer.prove(&pk, &request, &signed, &registry, &revocations, &mut OsRng)?;
     println!(
         "   proved in {:.2?}; presentation {} bytes of JSON (proof {} bytes)",
         t.elapsed(),

@@ -13,8 +13,9 @@ use vouchsafe::primitives::field::to_decimal;
 use vouchsafe::primitives::presentation::{Op, Policy, Predicate};
 use vouchsafe::provider::Provider;
 use vouchsafe::registry::Registry;
+use vouchsafe::revocation::RevocationList;
 use vouchsafe::schema::Schema;
-use vouchsafe::verifier::{TrustedRoots, Verifier, VerifierConfig};
+use vouchsafe::verifier::{RegistryRoots, Verifier, VerifierConfig};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let now = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs();
@@ -24,6 +25,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let insurer = Provider::generate(&mut OsRng);
     let mut registry = Registry::new();
+    let mut revocations = RevocationList::new_at(now - day);
     registry.approve(&insurer.public_key(), schema.id(), now)?;
     let freelancer = Holder::generate(&mut OsRng);
     let policy_doc = CredentialBuilder::new(&schema)
@@ -37,10 +39,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     freelancer.accept(&signed, &registry)?;
     println!("The insurer attested an E&O policy: coverage $2,000,000, valid for 11 more months.");
 
-    let client = Verifier::new(
+    let roots = |r: &Registry, l: &RevocationList| {
+        RegistryRoots::new(r.accepted_roots(), l.accepted_roots())
+    };
+    let mut client = Verifier::new(
         vk.prepare(),
         VerifierConfig::new("client:northwind-payments"),
-        TrustedRoots(vec![registry.root()]),
+        roots(&registry, &revocations),
     );
     let coverage = schema.slot_of("coverage").ok_or("coverage slot")?;
     let at_least = |amount: u64| -> Result<Policy, Box<dyn std::error::Error>> {
@@ -63,7 +68,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         &mut OsRng,
     )?;
     let t = Instant::now();
-    let presentation = freelancer.prove(&pk, &request, &signed, &registry, &mut OsRng)?;
+    let presentation =
+        freelancer.prove(&pk, &request, &signed, &registry, &revocations, &mut OsRng)?;
     println!("Proved in {:.2?}.", t.elapsed());
     let t = Instant::now();
     let verified = client.verify(&request, &presentation, now)?;
@@ -83,17 +89,36 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         now,
         &mut OsRng,
     )?;
-    let p2 = freelancer.prove(&pk, &again, &signed, &registry, &mut OsRng)?;
+    let p2 = freelancer.prove(&pk, &again, &signed, &registry, &revocations, &mut OsRng)?;
     let v2 = client.verify(&again, &p2, now)?;
     println!("same pseudonym: {}", v2.nullifier == Some(pseudonym));
 
     println!("\nA client demanding $5,000,000 gets a refusal before any proof is made:");
     let greedy = client.request(at_least(5_000_000)?, None, now, &mut OsRng)?;
-    match freelancer.prove(&pk, &greedy, &signed, &registry, &mut OsRng) {
+    match freelancer.prove(&pk, &greedy, &signed, &registry, &revocations, &mut OsRng) {
         Err(ProveError::PredicateFalse { index }) => {
             println!("refused: predicate {index} (coverage >= $5,000,000) does not hold")
         }
         other => println!("unexpected: {:?}", other.map(|_| ())),
     }
+
+    println!("\nThe insurer cancels the policy; the marketplace publishes a new revocation root.");
+    let outdated = revocations.clone(); // a holder's copy from before the cancellation
+    let cancel = insurer.revoke(signed.credential().serial());
+    revocations.revoke(&cancel, &registry, now + 60)?;
+    client.set_roots(roots(&registry, &revocations));
+    let later = client.request(at_least(1_000_000)?, None, now + 60, &mut OsRng)?;
+    match freelancer.prove(&pk, &later, &signed, &registry, &revocations, &mut OsRng) {
+        Err(ProveError::Revoked) => {
+            println!("the freelancer's software refuses: the policy is revoked")
+        }
+        other => println!("unexpected: {:?}", other.map(|_| ())),
+    }
+    let much_later = client.request(at_least(1_000_000)?, None, now + 700, &mut OsRng)?;
+    let stale = freelancer.prove(&pk, &much_later, &signed, &registry, &outdated, &mut OsRng)?;
+    println!(
+        "a proof against the pre-cancellation root, 11 minutes later: {:?}",
+        client.verify(&much_later, &stale, now + 700).err()
+    );
     Ok(())
 }

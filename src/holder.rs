@@ -7,6 +7,7 @@
 use crate::credential::SignedCredential;
 use crate::keys::ProvingKey;
 use crate::registry::{ApprovalStatus, Registry};
+use crate::revocation::RevocationList;
 use crate::verifier::{Presentation, Request};
 use ark_bn254::Bn254;
 use ark_ff::UniformRand;
@@ -55,9 +56,9 @@ pub enum ProveError {
     /// The request is for another verifying key than this proving key's.
     #[error("the request names another verifying key")]
     WrongKey,
-    /// The request is past its expiry.
-    #[error("the request has expired")]
-    RequestExpired,
+    /// The credential has been revoked by its provider.
+    #[error("the credential has been revoked")]
+    Revoked,
     /// Proving failed inside arkworks (a bug if the checks above passed).
     #[error("proving failed: {0}")]
     Proving(String),
@@ -145,6 +146,7 @@ impl Holder {
         request: &Request,
         cred: &SignedCredential,
         registry: &Registry,
+        revocations: &RevocationList,
     ) -> Result<(), ProveError> {
         let c = cred.credential();
         if c.schema_id() != request.policy().schema_id {
@@ -157,6 +159,9 @@ impl Holder {
         if request.now() >= c.expires_at() {
             return Err(ProveError::Expired);
         }
+        if revocations.is_revoked(cred.provider(), &c.serial()) {
+            return Err(ProveError::Revoked);
+        }
         for (index, p) in request.policy().predicates.iter().enumerate() {
             if !p.holds(c.slots()) {
                 return Err(ProveError::PredicateFalse { index });
@@ -165,19 +170,21 @@ impl Holder {
         Ok(())
     }
 
-    /// Answers `request` with `cred`: checks everything first, then proves.
+    /// Answers `request` with `cred`: checks everything first, then proves against the
+    /// registry's and the revocation list's current roots.
     pub fn prove<G: RngCore + CryptoRng>(
         &self,
         pk: &ProvingKey,
         request: &Request,
         cred: &SignedCredential,
         registry: &Registry,
+        revocations: &RevocationList,
         rng: &mut G,
     ) -> Result<Presentation, ProveError> {
         if pk.verifying_key().fingerprint() != request.vk_fingerprint() {
             return Err(ProveError::WrongKey);
         }
-        self.check(request, cred, registry)?;
+        self.check(request, cred, registry, revocations)?;
         let c = cred.credential();
         let path = registry
             .approval_path(cred.provider(), c.schema_id())
@@ -185,12 +192,17 @@ impl Holder {
         let scope = request.scope();
         let nullifier = nullifier(&self.secret.0, &scope);
         let issuers_root = registry.root();
-        let statement = request.statement(issuers_root, nullifier);
+        let revocation_root = revocations.root();
+        let non_revocation = revocations
+            .witness(cred.provider(), &c.serial())
+            .map_err(|_| ProveError::Revoked)?;
+        let statement = request.statement(issuers_root, revocation_root, nullifier);
         let witness = Witness::new(
             *c.slots(),
             &cred.provider().point(),
             cred.signature(),
             &path,
+            &non_revocation,
             self.secret.0,
             request.policy(),
         );
@@ -199,6 +211,7 @@ impl Holder {
                 .map_err(|e| ProveError::Proving(e.to_string()))?;
         Ok(Presentation {
             issuers_root,
+            revocation_root,
             nullifier,
             proof: crate::keys::Proof(proof),
         })

@@ -15,5 +15,6 @@ pub mod credential;
 pub mod holder;
 pub mod provider;
 pub mod registry;
+pub mod revocation;
 pub mod schema;
 pub mod wire;

@@ -71,6 +71,20 @@ impl Provider {
         SignedCredential::new(credential, self.key.public_key(), signature)
     }
 
+    /// Signs a message with the provider key (crate use: revocation requests sign
+    /// `Poseidon(TAG_REVOCATION_REQUEST, serial)`, whose tag keeps them apart from credentials).
+    pub(crate) fn sign_message(
+        &self,
+        message: vouchsafe_circuits::Fr,
+    ) -> vouchsafe_circuits::eddsa::Signature {
+        self.key.sign(message)
+    }
+
+    /// Signs a request to revoke the credential with `serial` (see [`crate::revocation`]).
+    pub fn revoke(&self, serial: vouchsafe_circuits::Fr) -> crate::revocation::RevocationRequest {
+        crate::revocation::RevocationRequest::sign(self, serial)
+    }
+
     /// The 32-byte seed, the whole secret. Handle with care.
     pub fn export_secret_bytes(&self) -> Zeroizing<[u8; SEED_LEN]> {
         Zeroizing::new(*self.key.seed())

@@ -12,6 +12,7 @@
 //! any proof that does not verify is [`VerifyError::InvalidProof`].
 
 use crate::keys::{KeyError, PreparedVerifyingKey, Proof};
+use crate::registry::{AcceptedRoots, RootStatus};
 use ark_bn254::Bn254;
 use ark_ff::Zero;
 use ark_groth16::Groth16;
@@ -62,9 +63,14 @@ pub enum VerifyError {
     /// The request expired before it was answered.
     #[error("challenge expired")]
     ChallengeExpired,
-    /// The presentation names an approved-provider root the verifier does not accept.
-    #[error("approved-provider root not accepted")]
+    /// The presentation names an approved-provider or revocation root the verifier does not
+    /// know (or the zero root).
+    #[error("root not accepted")]
     RootNotAccepted,
+    /// The presentation names a root that was replaced more than the verifier's window ago:
+    /// the holder must prove again against a newer root.
+    #[error("root is stale: replaced more than the accepted window ago")]
+    RootStale,
     /// The request's `now` is too far from the verifier's clock.
     #[error("request time outside the clock window")]
     TimeOutOfWindow,
@@ -231,10 +237,11 @@ impl Request {
             .map_or(Fr::zero(), |l| scope(&self.verifier_id, l))
     }
 
-    /// The statement a presentation must prove, for the root it names and its nullifier.
-    pub fn statement(&self, issuers_root: Fr, nullifier: Fr) -> Statement {
+    /// The statement a presentation must prove, for the roots it names and its nullifier.
+    pub fn statement(&self, issuers_root: Fr, revocation_root: Fr, nullifier: Fr) -> Statement {
         Statement {
             issuers_root,
+            revocation_root,
             now: self.now,
             policy_hash: self.policy.hash(),
             challenge: self.challenge(),
@@ -327,16 +334,19 @@ fn policy_err(e: PolicyError) -> VerifyError {
 struct PresentationJson {
     version: u32,
     issuers_root: String,
+    revocation_root: String,
     nullifier: String,
     proof: String,
 }
 
-/// A holder's answer to a request: the root it proved against, its nullifier (0 without a
+/// A holder's answer to a request: the two roots it proved against, its nullifier (0 without a
 /// scope), and the proof. Nothing else travels.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Presentation {
     /// The approved-provider root the proof is about.
     pub issuers_root: Fr,
+    /// The revocation root the proof is about.
+    pub revocation_root: Fr,
     /// The pseudonym for the request's scope, or 0.
     pub nullifier: Fr,
     /// The Groth16 proof.
@@ -349,6 +359,7 @@ impl Presentation {
         let j = PresentationJson {
             version: 1,
             issuers_root: field::to_decimal(&self.issuers_root),
+            revocation_root: field::to_decimal(&self.revocation_root),
             nullifier: field::to_decimal(&self.nullifier),
             proof: hex(&self.proof.to_bytes()),
         };
@@ -376,6 +387,7 @@ impl Presentation {
         };
         Ok(Presentation {
             issuers_root: f("issuers_root", &j.issuers_root)?,
+            revocation_root: f("revocation_root", &j.revocation_root)?,
             nullifier: f("nullifier", &j.nullifier)?,
             proof: Proof::from_bytes(&unhex(&j.proof, "proof")?)?,
         })
@@ -425,35 +437,85 @@ impl NonceStore for InMemoryNonceStore {
     }
 }
 
-/// Which approved-provider roots a verifier accepts at a given time.
+/// Which approved-provider and revocation roots a verifier accepts at a given time.
 pub trait RootAcceptance {
-    /// Whether `root` is acceptable at `now`.
-    fn accepts(&self, root: &Fr, now: u64) -> bool;
+    /// The status of an approved-provider root at `now`.
+    fn issuers_root(&self, root: &Fr, now: u64) -> RootStatus;
+    /// The status of a revocation root at `now`.
+    fn revocation_root(&self, root: &Fr, now: u64) -> RootStatus;
 }
 
-/// A fixed set of trusted roots.
+/// Fixed sets of trusted roots (no windows: each is current or unknown).
 #[derive(Clone, Debug, Default)]
-pub struct TrustedRoots(pub Vec<Fr>);
+pub struct TrustedRoots {
+    /// Trusted approved-provider roots.
+    pub issuers: Vec<Fr>,
+    /// Trusted revocation roots.
+    pub revocations: Vec<Fr>,
+}
 
-impl RootAcceptance for TrustedRoots {
-    fn accepts(&self, root: &Fr, _now: u64) -> bool {
-        !root.is_zero() && self.0.contains(root)
+fn fixed(set: &[Fr], root: &Fr) -> RootStatus {
+    if !root.is_zero() && set.contains(root) {
+        RootStatus::Current
+    } else {
+        RootStatus::Unknown
     }
 }
 
-/// The registry's published roots: the newest is accepted, and an older one while it was
-/// replaced less than `window_secs` ago (see [`crate::registry::RootStatus`]).
+impl RootAcceptance for TrustedRoots {
+    fn issuers_root(&self, root: &Fr, _now: u64) -> RootStatus {
+        fixed(&self.issuers, root)
+    }
+    fn revocation_root(&self, root: &Fr, _now: u64) -> RootStatus {
+        fixed(&self.revocations, root)
+    }
+}
+
+/// The published root histories of the registry and the revocation list: the newest root is
+/// accepted, and an older one while it was replaced less than `window_secs` ago.
 #[derive(Clone, Debug)]
 pub struct RegistryRoots {
-    /// The public root history, e.g. from [`crate::registry::Registry::accepted_roots`].
-    pub roots: crate::registry::AcceptedRoots,
-    /// How long a replaced root stays acceptable, in seconds.
+    /// The approved-provider history ([`crate::registry::Registry::accepted_roots`]).
+    pub issuers: AcceptedRoots,
+    /// The revocation history ([`crate::revocation::RevocationList::accepted_roots`]).
+    pub revocations: AcceptedRoots,
+    /// How long a replaced root stays acceptable, in seconds (default 600).
     pub window_secs: u64,
 }
 
+impl RegistryRoots {
+    /// Both histories with the default 10-minute window.
+    pub fn new(issuers: AcceptedRoots, revocations: AcceptedRoots) -> Self {
+        RegistryRoots {
+            issuers,
+            revocations,
+            window_secs: 600,
+        }
+    }
+}
+
+fn windowed(h: &AcceptedRoots, root: &Fr, now: u64, window: u64) -> RootStatus {
+    if root.is_zero() {
+        RootStatus::Unknown
+    } else {
+        h.status(root, now, window)
+    }
+}
+
 impl RootAcceptance for RegistryRoots {
-    fn accepts(&self, root: &Fr, now: u64) -> bool {
-        !root.is_zero() && self.roots.status(root, now, self.window_secs).is_accepted()
+    fn issuers_root(&self, root: &Fr, now: u64) -> RootStatus {
+        windowed(&self.issuers, root, now, self.window_secs)
+    }
+    fn revocation_root(&self, root: &Fr, now: u64) -> RootStatus {
+        windowed(&self.revocations, root, now, self.window_secs)
+    }
+}
+
+fn root_check(status: RootStatus) -> Result<(), VerifyError> {
+    match status {
+        RootStatus::Current | RootStatus::WithinWindow => Ok(()),
+        RootStatus::Stale => Err(VerifyError::RootStale),
+        _ => Err(VerifyError::RootNotAccepted),
     }
 }
 
@@ -466,6 +528,8 @@ pub struct Verified {
     pub nullifier: Option<Fr>,
     /// The approved-provider root it was proven against.
     pub issuers_root: Fr,
+    /// The revocation root it was proven against.
+    pub revocation_root: Fr,
 }
 
 /// Verifier settings.
@@ -568,21 +632,28 @@ impl<R: RootAcceptance, S: NonceStore> Verifier<R, S> {
         if now.abs_diff(request.now) > self.config.clock_window_secs {
             return Err(VerifyError::TimeOutOfWindow);
         }
-        if !self.roots.accepts(&presentation.issuers_root, now) {
-            return Err(VerifyError::RootNotAccepted);
-        }
+        root_check(self.roots.issuers_root(&presentation.issuers_root, now))?;
+        root_check(
+            self.roots
+                .revocation_root(&presentation.revocation_root, now),
+        )?;
         let scope = request.scope();
         if scope.is_zero() != presentation.nullifier.is_zero() {
             return Err(VerifyError::ZeroValue);
         }
         // consumed atomically, before the pairing: a replay never reaches the proof check
         self.nonces.consume(request.challenge(), now)?;
-        let statement = request.statement(presentation.issuers_root, presentation.nullifier);
+        let statement = request.statement(
+            presentation.issuers_root,
+            presentation.revocation_root,
+            presentation.nullifier,
+        );
         self.verify_raw(&statement.to_field_elements(), &presentation.proof)?;
         Ok(Verified {
             policy: *request.policy(),
             nullifier: (!scope.is_zero()).then_some(presentation.nullifier),
             issuers_root: presentation.issuers_root,
+            revocation_root: presentation.revocation_root,
         })
     }
 

@@ -15,6 +15,7 @@ use vouchsafe::primitives::presentation::{Op, Policy, Predicate, NUM_PUBLIC_INPU
 use vouchsafe::primitives::Fr;
 use vouchsafe::provider::Provider;
 use vouchsafe::registry::Registry;
+use vouchsafe::revocation::RevocationList;
 use vouchsafe::schema::Schema;
 use vouchsafe::verifier::{
     Presentation, Request, TrustedRoots, Verifier, VerifierConfig, VerifyError,
@@ -38,6 +39,7 @@ fn rng(seed: u64) -> ChaCha20Rng {
 struct World {
     provider: Provider,
     registry: Registry,
+    revocations: RevocationList,
     holder: Holder,
 }
 
@@ -53,6 +55,7 @@ fn world(schemas: &[&Schema]) -> World {
     World {
         provider,
         registry,
+        revocations: RevocationList::new(),
         holder,
     }
 }
@@ -99,7 +102,10 @@ fn verifier(w: &World, id: &str) -> Verifier<TrustedRoots> {
     Verifier::new(
         keys().1.prepare(),
         VerifierConfig::new(id),
-        TrustedRoots(vec![w.registry.root()]),
+        TrustedRoots {
+            issuers: vec![w.registry.root()],
+            revocations: vec![w.revocations.root()],
+        },
     )
 }
 
@@ -129,7 +135,14 @@ fn background_check_end_to_end() {
     let req = Request::from_json(&req.to_json()).unwrap();
     let pres = w
         .holder
-        .prove(&keys().0, &req, &cred, &w.registry, &mut rng(3))
+        .prove(
+            &keys().0,
+            &req,
+            &cred,
+            &w.registry,
+            &w.revocations,
+            &mut rng(3),
+        )
         .unwrap();
     let pres = Presentation::from_json(&pres.to_json()).unwrap();
     let verified = v.verify(&req, &pres, NOW + 5).unwrap();
@@ -177,7 +190,14 @@ fn every_builtin_schema_end_to_end() {
             .unwrap();
         let pres = w
             .holder
-            .prove(&keys().0, &req, &cred, &w.registry, &mut rng(20 + i as u64))
+            .prove(
+                &keys().0,
+                &req,
+                &cred,
+                &w.registry,
+                &w.revocations,
+                &mut rng(20 + i as u64),
+            )
             .unwrap();
         let ok = v.verify(&req, &pres, NOW).unwrap();
         assert!(ok.nullifier.is_some(), "{}", schema.name());
@@ -207,7 +227,7 @@ fn eo_insurance_coverage_threshold_boundaries() {
             &[Predicate::compare(slot, Op::Ge, 1_000_000).unwrap()],
         );
         let req = v.request(pol, None, NOW, &mut rng(coverage)).unwrap();
-        let r = w.holder.check(&req, &cred, &w.registry);
+        let r = w.holder.check(&req, &cred, &w.registry, &w.revocations);
         if ok {
             assert_eq!(r, Ok(()));
         } else {
@@ -227,7 +247,7 @@ fn holder_refuses_before_proving() {
     let pk = &keys().0;
     let prove = |req: &Request, c: &SignedCredential| {
         w.holder
-            .prove(pk, req, c, &w.registry, &mut rng(4))
+            .prove(pk, req, c, &w.registry, &w.revocations, &mut rng(4))
             .map(|_| ())
     };
     // expired; not yet valid (issued_at == now is valid; expires_at == now is expired)
@@ -255,7 +275,8 @@ fn holder_refuses_before_proving() {
     reg2.approve(&w.provider.public_key(), eo.id(), NOW)
         .unwrap();
     assert_eq!(
-        w.holder.check(&req(passed(&bg), NOW), &good, &reg2),
+        w.holder
+            .check(&req(passed(&bg), NOW), &good, &reg2, &w.revocations),
         Err(ProveError::ProviderNotApprovedForSchema)
     );
     // forged signature: the provider's key on another provider's signature
@@ -272,7 +293,14 @@ fn holder_refuses_before_proving() {
     let other = Holder::new(HolderSecret::from_bytes(&[6u8; 32]).unwrap());
     assert_eq!(
         other
-            .prove(pk, &req(passed(&bg), NOW), &good, &w.registry, &mut rng(5))
+            .prove(
+                pk,
+                &req(passed(&bg), NOW),
+                &good,
+                &w.registry,
+                &w.revocations,
+                &mut rng(5)
+            )
             .map(|_| ()),
         Err(ProveError::NotThisHolder)
     );
@@ -332,7 +360,7 @@ fn every_predicate_op_at_its_boundary() {
                 Op::Gt => level > 5,
                 _ => level >= 5,
             };
-            let r = w.holder.check(&req, &c, &w.registry);
+            let r = w.holder.check(&req, &c, &w.registry, &w.revocations);
             if expect {
                 assert_eq!(r, Ok(()), "{op:?} {level}");
             } else {
@@ -361,7 +389,14 @@ fn answered(scope: Option<&str>) -> Answered {
     let req = v.request(passed(&bg), scope, NOW, &mut rng(30)).unwrap();
     let pres = w
         .holder
-        .prove(&keys().0, &req, &cred, &w.registry, &mut rng(31))
+        .prove(
+            &keys().0,
+            &req,
+            &cred,
+            &w.registry,
+            &w.revocations,
+            &mut rng(31),
+        )
         .unwrap();
     Answered { w, v, req, pres }
 }
@@ -372,7 +407,11 @@ fn verifier_refusals() {
     let pvk: PreparedVerifyingKey = keys().1.prepare();
     let inputs = a
         .req
-        .statement(a.pres.issuers_root, a.pres.nullifier)
+        .statement(
+            a.pres.issuers_root,
+            a.pres.revocation_root,
+            a.pres.nullifier,
+        )
         .to_field_elements();
     // the honest inputs verify at the raw level
     assert_eq!(
@@ -438,7 +477,10 @@ fn verifier_refusals() {
     let other = Verifier::new(
         other_keys.1.prepare(),
         VerifierConfig::new("client-neg"),
-        TrustedRoots(vec![a.w.registry.root()]),
+        TrustedRoots {
+            issuers: vec![a.w.registry.root()],
+            revocations: vec![a.w.revocations.root()],
+        },
     );
     assert_eq!(
         other.verify(&a.req, &a.pres, NOW),
@@ -512,7 +554,14 @@ fn privacy_scopes_and_linkability() {
         let req = v.request(passed(&bg), scope, NOW, &mut rng(seed)).unwrap();
         let pres = w
             .holder
-            .prove(&keys().0, &req, &cred, &w.registry, &mut rng(seed + 1))
+            .prove(
+                &keys().0,
+                &req,
+                &cred,
+                &w.registry,
+                &w.revocations,
+                &mut rng(seed + 1),
+            )
             .unwrap();
         let ok = v.verify(&req, &pres, NOW).unwrap();
         (req, pres, ok)
@@ -530,14 +579,15 @@ fn privacy_scopes_and_linkability() {
     assert_eq!(p0.nullifier, Fr::from(0u64));
     // two presentations to two verifiers share nothing public but the root, policy and now
     let s1 = r1
-        .statement(p1.issuers_root, p1.nullifier)
+        .statement(p1.issuers_root, p1.revocation_root, p1.nullifier)
         .to_field_elements();
     let s2 = r2
-        .statement(p2.issuers_root, p2.nullifier)
+        .statement(p2.issuers_root, p2.revocation_root, p2.nullifier)
         .to_field_elements();
     for i in 0..NUM_PUBLIC_INPUTS {
         let shared = s1[i] == s2[i];
-        assert_eq!(shared, i <= 2, "public input {i}");
+        // issuers_root, revocation_root, now, policy_hash
+        assert_eq!(shared, i <= 3, "public input {i}");
     }
     assert_ne!(p1.proof, p2.proof);
     // J04: nothing of the credential appears in the presentation
@@ -579,10 +629,14 @@ fn forced_proof_of_a_false_statement_fails_verification() {
     );
     let req = v.request(pol, None, NOW, &mut rng(80)).unwrap();
     assert_eq!(
-        w.holder.check(&req, &cred, &w.registry),
+        w.holder.check(&req, &cred, &w.registry, &w.revocations),
         Err(ProveError::PredicateFalse { index: 0 })
     );
-    let statement = req.statement(w.registry.root(), Fr::from(0u64));
+    let statement = req.statement(w.registry.root(), w.revocations.root(), Fr::from(0u64));
+    let nm = w
+        .revocations
+        .witness(cred.provider(), &cred.credential().serial())
+        .unwrap();
     let path = w
         .registry
         .approval_path(cred.provider(), schema.id())
@@ -592,6 +646,7 @@ fn forced_proof_of_a_false_statement_fails_verification() {
         &cred.provider().point(),
         cred.signature(),
         &path,
+        &nm,
         Fr::from_le_bytes_mod_order(&[5u8; 32]),
         req.policy(),
     );
@@ -609,6 +664,7 @@ fn forced_proof_of_a_false_statement_fails_verification() {
     .unwrap();
     let pres = Presentation {
         issuers_root: w.registry.root(),
+        revocation_root: w.revocations.root(),
         nullifier: Fr::from(0u64),
         proof,
     };
@@ -646,7 +702,11 @@ fn b08_rerandomized_proof_verifies_but_cannot_replay() {
     let mauled = vouchsafe::keys::Proof::from_bytes(&bytes).unwrap();
     let inputs = a
         .req
-        .statement(a.pres.issuers_root, a.pres.nullifier)
+        .statement(
+            a.pres.issuers_root,
+            a.pres.revocation_root,
+            a.pres.nullifier,
+        )
         .to_field_elements();
     let pvk = keys().1.prepare();
     assert_eq!(
@@ -670,10 +730,8 @@ fn e06_e07_registry_roots_with_a_window() {
     let bg = Schema::background_check();
     let mut w = world(&[&bg]);
     let cred = background(&w, 1);
-    let roots = |w: &World| RegistryRoots {
-        roots: w.registry.accepted_roots(),
-        window_secs: 600,
-    };
+    let roots =
+        |w: &World| RegistryRoots::new(w.registry.accepted_roots(), w.revocations.accepted_roots());
     let v = Verifier::new(
         keys().1.prepare(),
         VerifierConfig::new("client-win"),
@@ -682,7 +740,14 @@ fn e06_e07_registry_roots_with_a_window() {
     let req = v.request(passed(&bg), None, NOW, &mut rng(90)).unwrap();
     let pres = w
         .holder
-        .prove(&keys().0, &req, &cred, &w.registry, &mut rng(91))
+        .prove(
+            &keys().0,
+            &req,
+            &cred,
+            &w.registry,
+            &w.revocations,
+            &mut rng(91),
+        )
         .unwrap();
     // the registry changes at NOW: the proof's root is replaced
     let other = Provider::from_seed([2; 32]);
@@ -699,7 +764,14 @@ fn e06_e07_registry_roots_with_a_window() {
         .unwrap();
     let pres2 = w
         .holder
-        .prove(&keys().0, &req2, &cred, &w.registry, &mut rng(93))
+        .prove(
+            &keys().0,
+            &req2,
+            &cred,
+            &w.registry,
+            &w.revocations,
+            &mut rng(93),
+        )
         .unwrap();
     let stale = Presentation {
         issuers_root: pres.issuers_root,
@@ -707,7 +779,7 @@ fn e06_e07_registry_roots_with_a_window() {
     };
     assert_eq!(
         v.verify(&req2, &stale, NOW + 700),
-        Err(VerifyError::RootNotAccepted)
+        Err(VerifyError::RootStale)
     );
     // the zero root is never accepted
     let zero = Presentation {

@@ -8,6 +8,8 @@
 //! - [`eddsa`]: EdDSA-Poseidon with circomlib semantics.
 //! - [`merkle`]: Poseidon Merkle trees, binary and 4-ary.
 //! - [`compare`]: range checks and 64-bit comparisons.
+//! - [`revocation`]: the revoked set, an indexed Merkle tree with non-membership proofs.
+//! - [`presentation`]: the one statement every presentation proves.
 //!
 //! The constraint budget of every gadget is in `circuits/README.md` and pinned by tests.
 
@@ -18,6 +20,7 @@ pub mod field;
 pub mod merkle;
 pub mod poseidon;
 pub mod presentation;
+pub mod revocation;
 pub mod tags;
 
 #[cfg(test)]

@@ -2,11 +2,12 @@
 //! schema and every policy, under one trusted setup.
 //!
 //! Public inputs, in this order ([`Statement::to_field_elements`]):
-//! `issuers_root`, `now`, `policy_hash`, `challenge`, `scope`, `nullifier`.
+//! `issuers_root`, `revocation_root`, `now`, `policy_hash`, `challenge`, `scope`, `nullifier`.
 //!
 //! "I hold a credential (16 slots) signed by a provider key `A` (EdDSA-Poseidon over
 //! `Poseidon(slots)`); the leaf `Poseidon(TAG_ISSUER, Ax, Ay, slot 0)` is in the approved-provider
-//! tree at `issuers_root`; slot 1 is `Poseidon(TAG_HOLDER, secret)` for my secret;
+//! tree at `issuers_root`; the credential's revocation id (from `A` and the serial, slot 2) is
+//! not in the revoked set at `revocation_root`; slot 1 is `Poseidon(TAG_HOLDER, secret)`;
 //! `issued_at <= now < expires_at`; the policy whose hash is `policy_hash` names schema `slot 0`
 //! and four predicates on claim slots that all hold; `nullifier = Poseidon(TAG_NULLIFIER,
 //! secret, scope)` if `scope != 0` and `0` otherwise; and `challenge` is bound."
@@ -19,6 +20,7 @@ use crate::babyjubjub::Point;
 use crate::eddsa::Signature;
 use crate::merkle::{Arity, MerklePath};
 use crate::poseidon::{self, PoseidonError};
+use crate::revocation::NonMembershipWitness;
 use crate::tags::FieldTag;
 use crate::Fr;
 use ark_ff::{PrimeField, Zero};
@@ -39,10 +41,11 @@ pub const ISSUER_TREE_ARITY: Arity = Arity::Quaternary;
 /// Depth of the approved-provider tree.
 pub const ISSUER_TREE_DEPTH: usize = 8;
 /// Number of public inputs.
-pub const NUM_PUBLIC_INPUTS: usize = 6;
+pub const NUM_PUBLIC_INPUTS: usize = 7;
 /// The names of the public inputs, in order.
 pub const PUBLIC_INPUT_NAMES: [&str; NUM_PUBLIC_INPUTS] = [
     "issuers_root",
+    "revocation_root",
     "now",
     "policy_hash",
     "challenge",
@@ -273,6 +276,8 @@ pub fn nullifier(secret: &Fr, scope: &Fr) -> Fr {
 pub struct Statement {
     /// Root of the approved-provider tree.
     pub issuers_root: Fr,
+    /// Root of the revoked set.
+    pub revocation_root: Fr,
     /// The verifier's time, unix seconds.
     pub now: u64,
     /// [`Policy::hash`] of the request's policy.
@@ -290,6 +295,7 @@ impl Statement {
     pub fn to_field_elements(&self) -> [Fr; NUM_PUBLIC_INPUTS] {
         [
             self.issuers_root,
+            self.revocation_root,
             Fr::from(self.now),
             self.policy_hash,
             self.challenge,
@@ -319,6 +325,14 @@ pub struct Witness {
     pub approval_index: u64,
     /// The approval path's siblings, level by level.
     pub approval_siblings: Vec<Vec<Fr>>,
+    /// The non-revocation witness: the low leaf's value and next value ...
+    pub revocation_low_value: Fr,
+    /// See `revocation_low_value`.
+    pub revocation_low_next: Fr,
+    /// ... and its path's index and siblings.
+    pub revocation_index: u64,
+    /// See `revocation_index`.
+    pub revocation_siblings: Vec<Vec<Fr>>,
     /// The holder secret.
     pub holder_secret: Fr,
     /// The predicates' slots, operator codes and values (the verifier knows them; they enter
@@ -343,6 +357,7 @@ impl Witness {
         provider: &Point,
         signature: &Signature,
         approval: &MerklePath,
+        non_revocation: &NonMembershipWitness,
         holder_secret: Fr,
         policy: &Policy,
     ) -> Self {
@@ -355,10 +370,25 @@ impl Witness {
             s: signature.s(),
             approval_index: approval.index,
             approval_siblings: approval.siblings.clone(),
+            revocation_low_value: non_revocation.low_value,
+            revocation_low_next: non_revocation.low_next,
+            revocation_index: non_revocation.path.index,
+            revocation_siblings: non_revocation.path.siblings.clone(),
             holder_secret,
             predicate_slots: policy.predicates.map(|p| p.slot as u8),
             predicate_ops: policy.predicates.map(|p| p.op.code()),
             predicate_values: policy.predicates.map(|p| p.value),
+        }
+    }
+
+    pub(crate) fn non_revocation(&self) -> NonMembershipWitness {
+        NonMembershipWitness {
+            low_value: self.revocation_low_value,
+            low_next: self.revocation_low_next,
+            path: MerklePath {
+                index: self.revocation_index,
+                siblings: self.revocation_siblings.clone(),
+            },
         }
     }
 

@@ -35,7 +35,7 @@ pub const EDDSA_NONCE_DST: &[u8] = b"vouchsafe/v1/eddsa/nonce";
 pub const TEXT_DST: &[u8] = b"vouchsafe/v1/text";
 
 /// The readable names of the Poseidon field tags, in a fixed order.
-const FIELD_TAG_NAMES: [&str; 8] = [
+const FIELD_TAG_NAMES: [&str; 9] = [
     "merkle-leaf",
     "issuer-leaf",
     "holder-commitment",
@@ -44,6 +44,7 @@ const FIELD_TAG_NAMES: [&str; 8] = [
     "revocation-leaf",
     "policy",
     "challenge",
+    "revocation-request",
 ];
 
 /// Which Poseidon field tag.
@@ -66,16 +67,18 @@ pub enum FieldTag {
     Policy = 6,
     /// The challenge binding inside the statement.
     Challenge = 7,
+    /// A provider's signed revocation request: Poseidon(TAG, serial).
+    RevocationRequest = 8,
 }
 
-fn table() -> &'static [Fr; 8] {
-    static TABLE: OnceLock<[Fr; 8]> = OnceLock::new();
+fn table() -> &'static [Fr; 9] {
+    static TABLE: OnceLock<[Fr; 9]> = OnceLock::new();
     TABLE.get_or_init(|| FIELD_TAG_NAMES.map(|name| hash_to_field(FIELD_TAG_DST, name.as_bytes())))
 }
 
 impl FieldTag {
     /// Every field tag, in order.
-    pub const ALL: [FieldTag; 8] = [
+    pub const ALL: [FieldTag; 9] = [
         FieldTag::MerkleLeaf,
         FieldTag::IssuerLeaf,
         FieldTag::HolderCommitment,
@@ -84,6 +87,7 @@ impl FieldTag {
         FieldTag::RevocationLeaf,
         FieldTag::Policy,
         FieldTag::Challenge,
+        FieldTag::RevocationRequest,
     ];
 
     /// The readable name the tag is derived from.

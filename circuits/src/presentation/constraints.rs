@@ -9,6 +9,7 @@ use crate::compare::constraints::{enforce_less_or_equal, enforce_less_than, less
 use crate::eddsa::constraints::{verify, SignatureVar};
 use crate::merkle::constraints::alloc_path;
 use crate::poseidon::constraints::hash;
+use crate::revocation::constraints::{alloc_non_membership, enforce_not_revoked};
 use crate::tags::FieldTag;
 use crate::Fr;
 use ark_ff::{Field, Zero};
@@ -98,6 +99,7 @@ impl ConstraintSynthesizer<Fr> for PresentationCircuit {
 
         // Public inputs, in the order of PUBLIC_INPUT_NAMES.
         let issuers_root = FpVar::new_input(cs.clone(), sv(|s| s.issuers_root))?;
+        let revocation_root = FpVar::new_input(cs.clone(), sv(|s| s.revocation_root))?;
         let now = FpVar::new_input(cs.clone(), sv(|s| Fr::from(s.now)))?;
         let policy_hash = FpVar::new_input(cs.clone(), sv(|s| s.policy_hash))?;
         let challenge = FpVar::new_input(cs.clone(), sv(|s| s.challenge))?;
@@ -151,6 +153,11 @@ impl ConstraintSynthesizer<Fr> for PresentationCircuit {
             approval.as_ref(),
         )?;
         path.compute_root(&leaf)?.enforce_equal(&issuers_root)?;
+
+        // 5. the credential's revocation id, from the same key and serial, is not revoked
+        let non_revocation = w.map(|w| w.non_revocation());
+        let nm = alloc_non_membership(cs.clone(), non_revocation.as_ref())?;
+        enforce_not_revoked(&revocation_root, &provider.x, &provider.y, &slots[2], &nm)?;
 
         // 4. issued_at <= now < expires_at (64-bit; now is range-checked by the verifier)
         let issued_at = U64Var::range_checked(&slots[3])?;

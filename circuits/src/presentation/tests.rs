@@ -43,8 +43,13 @@ fn fixture_with(
         schema_id: schema_id(),
         predicates: policy_preds,
     };
+    let mut revoked = crate::revocation::RevocationTree::new();
+    revoked.insert(Fr::from(1000u64)).unwrap();
+    let rev_id = crate::revocation::revocation_id(&provider.public_key().point(), &slots[2]);
+    let nm = revoked.non_membership(rev_id).unwrap();
     let statement = Statement {
         issuers_root: tree.root(),
+        revocation_root: revoked.root(),
         now: NOW,
         policy_hash: policy.hash(),
         challenge: Fr::from(99u64),
@@ -56,6 +61,7 @@ fn fixture_with(
         &provider.public_key().point(),
         &sig,
         &tree.path(idx).unwrap(),
+        &nm,
         secret,
         &policy,
     );
@@ -84,7 +90,7 @@ fn satisfied(f: &Fixture) -> bool {
 }
 
 /// Pinned size of the presentation circuit (without revocation).
-const PRESENTATION_CONSTRAINTS: usize = 8624;
+const PRESENTATION_CONSTRAINTS: usize = 13630;
 
 #[test]
 fn honest_presentation_satisfies_and_shape_is_pinned() {
@@ -97,7 +103,7 @@ fn honest_presentation_satisfies_and_shape_is_pinned() {
     println!("presentation: {} constraints", cs.num_constraints());
     assert_eq!(cs.num_instance_variables(), NUM_PUBLIC_INPUTS + 1);
     assert_eq!(cs.num_constraints(), PRESENTATION_CONSTRAINTS);
-    assert!(cs.num_constraints() <= 9_500);
+    assert!(cs.num_constraints() <= 15_000);
     // setup mode builds the same shape without values
     let setup = ConstraintSystem::<Fr>::new_ref();
     setup.set_mode(SynthesisMode::Setup);
@@ -114,6 +120,7 @@ fn j03_public_inputs_by_name() {
         PUBLIC_INPUT_NAMES,
         [
             "issuers_root",
+            "revocation_root",
             "now",
             "policy_hash",
             "challenge",
@@ -124,11 +131,12 @@ fn j03_public_inputs_by_name() {
     let f = fixture();
     let v = f.statement.to_field_elements();
     assert_eq!(v[0], f.statement.issuers_root);
-    assert_eq!(v[1], Fr::from(NOW));
-    assert_eq!(v[2], f.statement.policy_hash);
-    assert_eq!(v[3], f.statement.challenge);
-    assert_eq!(v[4], f.statement.scope);
-    assert_eq!(v[5], f.statement.nullifier);
+    assert_eq!(v[1], f.statement.revocation_root);
+    assert_eq!(v[2], Fr::from(NOW));
+    assert_eq!(v[3], f.statement.policy_hash);
+    assert_eq!(v[4], f.statement.challenge);
+    assert_eq!(v[5], f.statement.scope);
+    assert_eq!(v[6], f.statement.nullifier);
 }
 
 #[test]
@@ -302,4 +310,26 @@ fn predicate_validation() {
         Err(PolicyError::NonCanonicalNone)
     );
     assert!(Predicate::new(15, Op::Eq, -Fr::from(1u64)).is_ok());
+}
+
+#[test]
+fn f01_revoked_credential_cannot_be_presented() {
+    let mut f = fixture();
+    let provider = SecretKey::from_seed([3; 32]).public_key().point();
+    let rev_id = crate::revocation::revocation_id(&provider, &f.witness.slots[2]);
+    let mut revoked = crate::revocation::RevocationTree::new();
+    revoked.insert(Fr::from(1000u64)).unwrap();
+    // a witness from before the revocation, against the root after it
+    let stale = revoked.non_membership(rev_id).unwrap();
+    revoked.insert(rev_id).unwrap();
+    f.statement.revocation_root = revoked.root();
+    f.witness.revocation_low_value = stale.low_value;
+    f.witness.revocation_low_next = stale.low_next;
+    f.witness.revocation_index = stale.path.index;
+    f.witness.revocation_siblings = stale.path.siblings.clone();
+    assert!(!satisfied(&f));
+    // the fresh witness cannot exist: the id is in the set now
+    assert!(revoked.non_membership(rev_id).is_err());
+    // and the honest, unrevoked fixture still passes
+    assert!(satisfied(&fixture()));
 }
