@@ -4,7 +4,7 @@
 /// Poseidon, Baby Jubjub, EdDSA-Poseidon, Merkle trees and comparisons, each with its gadget.
 pub mod primitives {
     pub use vouchsafe_circuits::{
-        babyjubjub, compare, eddsa, field, merkle, poseidon, presentation, tags, Fr,
+        babyjubjub, compare, eddsa, field, merkle, poseidon, presentation, revocation, tags, Fr,
     };
 }
 
