@@ -10,7 +10,7 @@
 //!   `bits <= r - 1` through [`enforce_le_constant`].
 
 use crate::Fr;
-use ark_ff::{BigInteger, PrimeField};
+use ark_ff::{BigInteger, Field, PrimeField, Zero};
 use ark_r1cs_std::alloc::AllocVar;
 use ark_r1cs_std::boolean::Boolean;
 use ark_r1cs_std::eq::EqGadget;
@@ -64,6 +64,38 @@ pub fn bits_to_fp(bits: &[Boolean<Fr>]) -> FpVar<Fr> {
         power += power;
     }
     acc
+}
+
+/// `a * b` as a new witness with one constraint (none if either is a constant). Unlike the
+/// `*` operator of ark-r1cs-std, a missing value outside setup mode is an error, not a panic.
+pub fn product(a: &FpVar<Fr>, b: &FpVar<Fr>) -> Result<FpVar<Fr>, SynthesisError> {
+    if a.is_constant() || b.is_constant() {
+        return Ok(a * b);
+    }
+    let p = FpVar::new_witness(a.cs().or(b.cs()), || Ok(a.value()? * b.value()?))?;
+    a.mul_equals(b, &p)?;
+    Ok(p)
+}
+
+/// `[x == 0]` with 3 constraints and no free witness: `x inv = 1 - z`, `x z = 0`, `inv z = 0`.
+/// If `x != 0` then `z = 0` and `inv = 1/x`; if `x = 0` then `z = 1` and `inv = 0`. (The usual
+/// 2-constraint form leaves `inv` free when `x = 0`, which the mutation sweep reports.)
+pub fn is_zero(x: &FpVar<Fr>) -> Result<FpVar<Fr>, SynthesisError> {
+    if let FpVar::Constant(c) = x {
+        return Ok(FpVar::Constant(Fr::from(c.is_zero())));
+    }
+    let cs = x.cs();
+    let z = FpVar::new_witness(cs.clone(), || Ok(Fr::from(x.value()?.is_zero())))?;
+    let inv = FpVar::new_witness(cs, || Ok(x.value()?.inverse().unwrap_or(Fr::from(0u64))))?;
+    x.mul_equals(&inv, &(FpVar::one() - &z))?;
+    x.mul_equals(&z, &FpVar::zero())?;
+    inv.mul_equals(&z, &FpVar::zero())?;
+    Ok(z)
+}
+
+/// `[a == b]`: [`is_zero`] of `a - b`, 3 constraints.
+pub fn is_equal(a: &FpVar<Fr>, b: &FpVar<Fr>) -> Result<FpVar<Fr>, SynthesisError> {
+    is_zero(&(a - b))
 }
 
 /// A field element known to be below `2^64`.

@@ -17,6 +17,7 @@
 //! [`leaf_hash`]: a raw leaf witness of 0 would prove an empty slot (E03).
 
 use super::{Arity, MerklePath, MAX_LEAF_DATA};
+use crate::compare::constraints::product;
 use crate::poseidon::constraints::{hash, hash2, hash4};
 use crate::tags::FieldTag;
 use crate::Fr;
@@ -24,8 +25,6 @@ use ark_r1cs_std::alloc::AllocVar;
 use ark_r1cs_std::boolean::Boolean;
 use ark_r1cs_std::eq::EqGadget;
 use ark_r1cs_std::fields::fp::FpVar;
-use ark_r1cs_std::fields::FieldVar;
-use ark_r1cs_std::GR1CSVar;
 use ark_relations::gr1cs::{ConstraintSystemRef, SynthesisError};
 use std::fmt;
 
@@ -44,17 +43,6 @@ pub fn leaf_hash(tag: FieldTag, data: &[FpVar<Fr>]) -> Result<FpVar<Fr>, Synthes
     inputs.push(FpVar::Constant(tag.value()));
     inputs.extend_from_slice(data);
     hash(&inputs)
-}
-
-/// `a * b`: one constraint for two variables, none if either is a constant. Errors instead of
-/// panicking when a value is missing outside setup mode.
-fn product(a: &FpVar<Fr>, b: &FpVar<Fr>) -> Result<FpVar<Fr>, SynthesisError> {
-    if a.is_constant() || b.is_constant() {
-        return Ok(a * b);
-    }
-    let p = FpVar::new_witness(a.cs().or(b.cs()), || Ok(a.value()? * b.value()?))?;
-    a.mul_equals(b, &p)?;
-    Ok(p)
 }
 
 /// The children of one binary level: `(cur, sib)` for `b = 0` and `(sib, cur)` for `b = 1`.

@@ -5,20 +5,21 @@ use super::{
     Statement, Witness, FIRST_CLAIM_SLOT, ISSUER_TREE_ARITY, ISSUER_TREE_DEPTH, PREDICATES, SLOTS,
 };
 use crate::babyjubjub::constraints::PointVar;
-use crate::compare::constraints::{enforce_less_or_equal, enforce_less_than, less_than, U64Var};
+use crate::compare::constraints::{
+    enforce_less_or_equal, enforce_less_than, is_equal, less_than, U64Var,
+};
 use crate::eddsa::constraints::{verify, SignatureVar};
 use crate::merkle::constraints::alloc_path;
 use crate::poseidon::constraints::hash;
 use crate::revocation::constraints::{alloc_non_membership, enforce_not_revoked};
 use crate::tags::FieldTag;
 use crate::Fr;
-use ark_ff::{Field, Zero};
+
 use ark_r1cs_std::alloc::AllocVar;
 use ark_r1cs_std::boolean::Boolean;
 use ark_r1cs_std::eq::EqGadget;
 use ark_r1cs_std::fields::fp::FpVar;
 use ark_r1cs_std::fields::FieldVar;
-use ark_r1cs_std::GR1CSVar;
 use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystemRef, SynthesisError};
 
 /// The presentation circuit. With `None` values (setup) it has the same shape as with values
@@ -52,20 +53,6 @@ impl PresentationCircuit {
             witness: Some(witness),
         }
     }
-}
-
-/// `[a == b]` with 3 constraints and no free witness: `d inv = 1 - eq`, `d eq = 0`,
-/// `inv eq = 0` where `d = a - b`. If `d != 0` then `eq = 0` and `inv = 1/d`; if `d = 0` then
-/// `eq = 1` and `inv = 0`.
-pub fn is_equal(a: &FpVar<Fr>, b: &FpVar<Fr>) -> Result<FpVar<Fr>, SynthesisError> {
-    let d = a - b;
-    let cs = d.cs();
-    let eq = FpVar::new_witness(cs.clone(), || Ok(Fr::from(d.value()?.is_zero())))?;
-    let inv = FpVar::new_witness(cs, || Ok(d.value()?.inverse().unwrap_or(Fr::zero())))?;
-    d.mul_equals(&inv, &(FpVar::one() - &eq))?;
-    d.mul_equals(&eq, &FpVar::zero())?;
-    inv.mul_equals(&eq, &FpVar::zero())?;
-    Ok(eq)
 }
 
 /// A one-hot vector of `n` booleans whose set position is `value` (an error in proving mode if

@@ -31,17 +31,17 @@
 //!   `low_value` and `low_next` by the range checks of step 3 (the proof is in [`super`]).
 //!   Without step 3 a leaf `(r - 1, 0)` would bracket every id.
 //! - **`[low_next == 0]` has no free witness**: `x inv = 1 - z`, `x z = 0`, `inv z = 0` (the
-//!   technique of `presentation::constraints::is_equal`); the mutation sweep checks it.
+//!   form of [`crate::compare::constraints::is_zero`]); the mutation sweep checks it.
 //! - **The leaf is hashed in the circuit** and its path has the circuit's fixed depth, with
 //!   boolean position bits (E02-E04): an empty slot (0) or an inner node cannot pass as a leaf.
 
 use super::{NonMembershipWitness, ID_BITS, REVOCATION_TREE_ARITY, REVOCATION_TREE_DEPTH};
-use crate::compare::constraints::{bits_to_fp, range_check, to_bits_le_strict};
+use crate::compare::constraints::{bits_to_fp, is_zero, product, range_check, to_bits_le_strict};
 use crate::merkle::constraints::{alloc_path, leaf_hash, PathVar};
 use crate::poseidon::constraints::hash;
 use crate::tags::FieldTag;
 use crate::Fr;
-use ark_ff::{Field, Zero};
+
 use ark_r1cs_std::alloc::AllocVar;
 use ark_r1cs_std::boolean::Boolean;
 use ark_r1cs_std::fields::fp::FpVar;
@@ -98,32 +98,6 @@ pub fn alloc_non_membership(
         low_next,
         path,
     })
-}
-
-/// `a * b` as a new witness with one constraint (none if either is a constant). Errors instead
-/// of panicking when a value is missing outside setup mode.
-fn product(a: &FpVar<Fr>, b: &FpVar<Fr>) -> Result<FpVar<Fr>, SynthesisError> {
-    if a.is_constant() || b.is_constant() {
-        return Ok(a * b);
-    }
-    let p = FpVar::new_witness(a.cs().or(b.cs()), || Ok(a.value()? * b.value()?))?;
-    a.mul_equals(b, &p)?;
-    Ok(p)
-}
-
-/// `[x == 0]` with 3 constraints and no free witness: `x inv = 1 - z`, `x z = 0`, `inv z = 0`.
-/// If `x != 0` then `z = 0` and `inv = 1/x`; if `x = 0` then `z = 1` and `inv = 0`.
-fn is_zero(x: &FpVar<Fr>) -> Result<FpVar<Fr>, SynthesisError> {
-    if let FpVar::Constant(c) = x {
-        return Ok(FpVar::Constant(Fr::from(c.is_zero())));
-    }
-    let cs = x.cs();
-    let z = FpVar::new_witness(cs.clone(), || Ok(Fr::from(x.value()?.is_zero())))?;
-    let inv = FpVar::new_witness(cs, || Ok(x.value()?.inverse().unwrap_or(Fr::zero())))?;
-    x.mul_equals(&inv, &(FpVar::one() - &z))?;
-    x.mul_equals(&z, &FpVar::zero())?;
-    inv.mul_equals(&z, &FpVar::zero())?;
-    Ok(z)
 }
 
 /// `h = Poseidon(TAG_REVOCATION_ID, Ax, Ay, serial)`: 294 constraints.

@@ -4,6 +4,7 @@ use crate::poseidon;
 use crate::r1cs_check::R1cs;
 use ark_ff::{Field, One, PrimeField, UniformRand, Zero};
 use ark_r1cs_std::alloc::AllocVar;
+use ark_r1cs_std::GR1CSVar;
 use ark_relations::gr1cs::{ConstraintSystem, SynthesisMode, Variable};
 use proptest::prelude::*;
 use rand::{Rng, SeedableRng};

@@ -6,6 +6,7 @@ use crate::revocation::{
     revocation_id, revocation_leaf, verify_non_membership, RevocationError, RevocationTree,
 };
 use ark_ff::{BigInteger, One, PrimeField, UniformRand};
+use ark_ff::{Field, Zero};
 use ark_relations::gr1cs::{ConstraintSystem, SynthesisMode, Variable};
 use proptest::prelude::*;
 use rand::{Rng, SeedableRng};
