@@ -8,7 +8,7 @@
 #![allow(clippy::expect_used, missing_docs)]
 
 use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem, SynthesisMode};
-use criterion::{black_box, criterion_group, criterion_main, Criterion};
+use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use std::time::Duration;
@@ -156,6 +156,42 @@ fn benches(c: &mut Criterion) {
     g.bench_function("single_raw", |b| {
         b.iter(|| vouchsafe::verifier::verify_raw(&pvk, black_box(&inputs), &pres.proof))
     });
+    g.finish();
+
+    // batch verification against one-by-one verification of the same items (16 distinct
+    // proofs, repeated to the batch size; nothing is cached between items)
+    let mut proofs = Vec::new();
+    for _ in 0..16 {
+        let r = v.request(policy(), None, NOW, &mut rng).expect("request");
+        let p = f
+            .holder
+            .prove(&f.pk, &r, &f.cred, &f.registry, &f.revocations, &mut rng)
+            .expect("prove");
+        let x = r
+            .statement(p.issuers_root, p.revocation_root, p.nullifier)
+            .to_field_elements();
+        proofs.push((x, p.proof));
+    }
+    let mut g = c.benchmark_group("batch_verify");
+    g.sample_size(10);
+    for n in [1usize, 16, 64, 256] {
+        let items: Vec<(&[Fr], &vouchsafe::keys::Proof)> = (0..n)
+            .map(|i| {
+                let (x, p) = &proofs[i % proofs.len()];
+                (&x[..], p)
+            })
+            .collect();
+        g.bench_with_input(BenchmarkId::new("batch", n), &items, |b, items| {
+            b.iter(|| vouchsafe::verifier::verify_batch(&pvk, black_box(items)).expect("batch"))
+        });
+        g.bench_with_input(BenchmarkId::new("one_by_one", n), &items, |b, items| {
+            b.iter(|| {
+                for (x, p) in items.iter() {
+                    vouchsafe::verifier::verify_raw(&pvk, black_box(x), p).expect("verify");
+                }
+            })
+        });
+    }
     g.finish();
 
     let mut g = c.benchmark_group("issue");

@@ -14,6 +14,7 @@
 use crate::keys::{KeyError, PreparedVerifyingKey, Proof};
 use crate::registry::{AcceptedRoots, RootStatus};
 use ark_bn254::Bn254;
+use ark_ec::AffineRepr;
 use ark_ff::Zero;
 use ark_groth16::Groth16;
 use rand::{CryptoRng, RngCore};
@@ -680,4 +681,80 @@ pub fn verify_raw(
         Ok(true) => Ok(()),
         _ => Err(VerifyError::InvalidProof),
     }
+}
+
+/// Verifies many proofs under one key at once: a random linear combination with fresh 128-bit
+/// scalars from the OS RNG, one multi-Miller loop over `n + 2` pairs and one final
+/// exponentiation, checking
+/// `prod e(r_i A_i, B_i) * e(sum r_i IC_i, -gamma) * e(sum r_i C_i, -delta) == e(alpha, beta)^(sum r_i)`,
+/// where the input commitments of the whole batch fold into one multi-scalar multiplication.
+/// A false proof passes only if the random scalars cancel its error: probability about
+/// `2^-128`. On failure every item is checked alone and the indexes of the bad ones are
+/// returned, so one bad presentation cannot hide among good ones. The request-level checks
+/// (challenge, roots, clock) are [`Verifier::verify`]'s and still apply one by one.
+pub fn verify_batch(
+    pvk: &PreparedVerifyingKey,
+    items: &[(&[Fr], &Proof)],
+) -> Result<(), BatchError> {
+    use ark_bn254::{G1Projective, G2Affine};
+    use ark_ec::pairing::Pairing;
+    use ark_ec::{CurveGroup, VariableBaseMSM};
+    use ark_ff::{Field, PrimeField};
+    use rand::rngs::OsRng;
+
+    if items.is_empty() {
+        return Ok(());
+    }
+    if let Some(i) = items.iter().position(|(x, _)| x.len() != NUM_PUBLIC_INPUTS) {
+        return Err(BatchError { bad: vec![i] });
+    }
+    let mut g1 = Vec::with_capacity(items.len() + 2);
+    let mut g2: Vec<<Bn254 as Pairing>::G2Prepared> = Vec::with_capacity(items.len() + 2);
+    let mut sum_r = Fr::zero();
+    // sum_i r_i IC_i = (sum r_i) IC_0 + sum_j (sum_i r_i x_ij) IC_j: the public inputs of the
+    // whole batch cost NUM_PUBLIC_INPUTS + 1 scalar multiplications, not that many per item
+    let mut coeffs = [Fr::zero(); NUM_PUBLIC_INPUTS];
+    let mut c_points = Vec::with_capacity(items.len());
+    let mut rs = Vec::with_capacity(items.len());
+    for (inputs, proof) in items {
+        let r = Fr::from(u128::from(OsRng.next_u64()) << 64 | u128::from(OsRng.next_u64()));
+        sum_r += r;
+        for (c, x) in coeffs.iter_mut().zip(inputs.iter()) {
+            *c += r * x;
+        }
+        c_points.push(proof.0.c);
+        rs.push(r);
+        g1.push((proof.0.a.into_group() * r).into_affine());
+        g2.push(G2Affine::from(proof.0.b).into());
+    }
+    let ic = &pvk.pvk.vk.gamma_abc_g1;
+    let mut scalars = vec![sum_r];
+    scalars.extend_from_slice(&coeffs);
+    let sum_ic = G1Projective::msm(ic, &scalars).map_err(|_| BatchError { bad: vec![] })?;
+    let sum_c = G1Projective::msm(&c_points, &rs).map_err(|_| BatchError { bad: vec![] })?;
+    g1.push(sum_ic.into_affine());
+    g2.push(pvk.pvk.gamma_g2_neg_pc.clone());
+    g1.push(sum_c.into_affine());
+    g2.push(pvk.pvk.delta_g2_neg_pc.clone());
+    let ok = Bn254::final_exponentiation(Bn254::multi_miller_loop(g1, g2))
+        .is_some_and(|out| out.0 == pvk.pvk.alpha_g1_beta_g2.pow(sum_r.into_bigint()));
+    if ok {
+        return Ok(());
+    }
+    let bad = items
+        .iter()
+        .enumerate()
+        .filter(|(_, (x, p))| verify_raw(pvk, x, p).is_err())
+        .map(|(i, _)| i)
+        .collect();
+    Err(BatchError { bad })
+}
+
+/// A batch that did not verify, with the indexes of the items that fail alone.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("batch verification failed; bad items: {bad:?}")]
+pub struct BatchError {
+    /// Indexes of the failing items (empty if only the batch equation failed, which happens
+    /// with probability about 2^-128 for valid items).
+    pub bad: Vec<usize>,
 }

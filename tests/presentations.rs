@@ -792,3 +792,64 @@ fn e06_e07_registry_roots_with_a_window() {
     );
     assert!(v.verify(&req2, &pres2, NOW + 700).is_ok());
 }
+
+#[test]
+fn batch_verification_accepts_good_batches_and_names_bad_items() {
+    let bg = Schema::background_check();
+    let w = world(&[&bg]);
+    let cred = background(&w, 1);
+    let v = verifier(&w, "client-batch");
+    let pvk = keys().1.prepare();
+    let mut items = Vec::new();
+    for i in 0..4u64 {
+        let req = v
+            .request(passed(&bg), Some("b"), NOW, &mut rng(200 + i))
+            .unwrap();
+        let pres = w
+            .holder
+            .prove(
+                &keys().0,
+                &req,
+                &cred,
+                &w.registry,
+                &w.revocations,
+                &mut rng(300 + i),
+            )
+            .unwrap();
+        let inputs = req
+            .statement(pres.issuers_root, pres.revocation_root, pres.nullifier)
+            .to_field_elements();
+        items.push((inputs, pres.proof));
+    }
+    let refs: Vec<(&[Fr], &vouchsafe::keys::Proof)> =
+        items.iter().map(|(x, p)| (&x[..], p)).collect();
+    assert_eq!(vouchsafe::verifier::verify_batch(&pvk, &refs), Ok(()));
+    assert_eq!(vouchsafe::verifier::verify_batch(&pvk, &refs[..1]), Ok(()));
+    // one public input changed in item 2: the batch fails and names item 2 only
+    let mut bad = items.clone();
+    bad[2].0[4] += Fr::from(1u64);
+    let refs: Vec<(&[Fr], &vouchsafe::keys::Proof)> =
+        bad.iter().map(|(x, p)| (&x[..], p)).collect();
+    assert_eq!(
+        vouchsafe::verifier::verify_batch(&pvk, &refs),
+        Err(vouchsafe::verifier::BatchError { bad: vec![2] })
+    );
+    // swapped proofs between two statements: both named
+    let mut swapped = items.clone();
+    let p0 = swapped[0].1.clone();
+    swapped[0].1 = swapped[1].1.clone();
+    swapped[1].1 = p0;
+    let refs: Vec<(&[Fr], &vouchsafe::keys::Proof)> =
+        swapped.iter().map(|(x, p)| (&x[..], p)).collect();
+    assert_eq!(
+        vouchsafe::verifier::verify_batch(&pvk, &refs),
+        Err(vouchsafe::verifier::BatchError { bad: vec![0, 1] })
+    );
+    // a wrong input count is named without any pairing
+    let short = [Fr::from(1u64)];
+    let refs = [(&short[..], &items[0].1)];
+    assert_eq!(
+        vouchsafe::verifier::verify_batch(&pvk, &refs),
+        Err(vouchsafe::verifier::BatchError { bad: vec![0] })
+    );
+}
