@@ -29,18 +29,28 @@ pub fn range_check(x: &FpVar<Fr>, n: usize) -> Result<Vec<Boolean<Fr>>, Synthesi
     if n > 253 {
         return Err(SynthesisError::Unsatisfiable);
     }
-    let cs = x.cs();
-    let value = x.value().ok().map(|v| v.into_bigint());
     if let FpVar::Constant(c) = x {
-        let big = c.into_bigint();
-        if big.num_bits() as usize > n {
+        if c.into_bigint().num_bits() as usize > n {
             return Err(SynthesisError::Unsatisfiable);
         }
+    }
+    // n booleanity rows and one recomposition row: sum b_i 2^i == x, exact over the integers
+    // since 2^n < r
+    decompose(x, n)
+}
+
+/// Allocates the `n` little-endian bits of `x` (booleanity: one row each) and enforces
+/// `sum b_i 2^i == x (mod r)` (one row). A constant `x` gives constant bits and no rows. The
+/// caller decides what makes the decomposition unique (`n <= 253`, or an alias check).
+fn decompose(x: &FpVar<Fr>, n: usize) -> Result<Vec<Boolean<Fr>>, SynthesisError> {
+    if let FpVar::Constant(c) = x {
+        let big = c.into_bigint();
         return Ok((0..n).map(|i| Boolean::constant(big.get_bit(i))).collect());
     }
+    let cs = x.cs();
+    let value = x.value().ok().map(|v| v.into_bigint());
     let bits = (0..n)
         .map(|i| {
-            // booleanity: one constraint each
             Boolean::new_witness(cs.clone(), || {
                 value
                     .map(|v| v.get_bit(i))
@@ -48,7 +58,6 @@ pub fn range_check(x: &FpVar<Fr>, n: usize) -> Result<Vec<Boolean<Fr>>, Synthesi
             })
         })
         .collect::<Result<Vec<_>, _>>()?;
-    // recomposition: sum b_i 2^i == x (exact over the integers since 2^n < r)
     bits_to_fp(&bits).enforce_equal(x)?;
     Ok(bits)
 }
@@ -234,24 +243,11 @@ fn and_run(eq: Option<FpVar<Fr>>, run: &[Boolean<Fr>]) -> Result<FpVar<Fr>, Synt
 /// recomposition, plus the alias check `bits <= r - 1` ([`enforce_le_constant`]), without which
 /// both `x` and `x + r` (when below `2^254`) would be accepted (SECURITY.md bug class 2).
 pub fn to_bits_le_strict(x: &FpVar<Fr>) -> Result<Vec<Boolean<Fr>>, SynthesisError> {
-    let cs = x.cs();
-    let value = x.value().ok().map(|v| v.into_bigint());
-    if let FpVar::Constant(c) = x {
-        let big = c.into_bigint();
-        return Ok((0..254)
-            .map(|i| Boolean::constant(big.get_bit(i)))
-            .collect());
+    let bits = decompose(x, 254)?;
+    if x.is_constant() {
+        // a constant is below r already: its bits are the canonical ones
+        return Ok(bits);
     }
-    let bits = (0..254)
-        .map(|i| {
-            Boolean::new_witness(cs.clone(), || {
-                value
-                    .map(|v| v.get_bit(i))
-                    .ok_or(SynthesisError::AssignmentMissing)
-            })
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    bits_to_fp(&bits).enforce_equal(x)?;
     // alias check: 254 bits can encode x and x + r
     let mut r_minus_1 = Fr::MODULUS;
     r_minus_1.sub_with_borrow(&ark_ff::BigInt::from(1u64));
