@@ -81,18 +81,7 @@ fn background(w: &World, result: u64) -> SignedCredential {
     issue(
         w,
         &Schema::background_check(),
-        vec![
-            ("result", ClaimValue::U64(result)),
-            ("package_level", ClaimValue::U64(3)),
-            ("jurisdiction", ClaimValue::text("US-CA")),
-            (
-                "checked_pii",
-                ClaimValue::Pii {
-                    data: b"Jane Doe|123-45-6789".to_vec(),
-                    salt: [7; 32],
-                },
-            ),
-        ],
+        claims_bg(result),
         NOW - DAY,
         NOW + 365 * DAY,
     )
@@ -320,7 +309,7 @@ fn claims_bg(result: u64) -> Vec<(&'static str, ClaimValue)> {
         (
             "checked_pii",
             ClaimValue::Pii {
-                data: b"x".to_vec(),
+                data: b"Jane Doe|123-45-6789".to_vec(),
                 salt: [7; 32],
             },
         ),

@@ -421,23 +421,11 @@ pub(crate) mod torsion {
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
-    use crate::field::parse_decimal;
     use rand::{Rng, SeedableRng};
     use rand_chacha::ChaCha20Rng;
     use std::collections::HashSet;
 
-    fn vectors() -> serde_json::Value {
-        let text = std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../vectors/eddsa_poseidon.json"
-        ))
-        .expect("vectors file");
-        serde_json::from_str(&text).expect("vectors JSON")
-    }
-
-    fn dec(v: &serde_json::Value) -> Fr {
-        parse_decimal(v.as_str().expect("decimal string")).expect("canonical decimal")
-    }
+    use crate::test_vectors::{dec, eddsa as vectors};
 
     fn hex32(s: &str) -> Vec<u8> {
         (0..s.len())

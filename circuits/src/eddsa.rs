@@ -378,22 +378,11 @@ impl fmt::Debug for SecretKey {
 mod tests {
     use super::*;
     use crate::babyjubjub::{subgroup_order, torsion};
-    use crate::field::{parse_decimal, to_decimal};
+    use crate::field::to_decimal;
     use rand::{Rng, SeedableRng};
     use rand_chacha::ChaCha20Rng;
 
-    fn vectors() -> serde_json::Value {
-        let text = std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../vectors/eddsa_poseidon.json"
-        ))
-        .expect("vectors file");
-        serde_json::from_str(&text).expect("vectors JSON")
-    }
-
-    fn dec(v: &serde_json::Value) -> Fr {
-        parse_decimal(v.as_str().expect("decimal string")).expect("canonical decimal")
-    }
+    use crate::test_vectors::{dec, eddsa as vectors};
 
     fn hex(v: &serde_json::Value) -> Vec<u8> {
         let s = v.as_str().expect("hex string");

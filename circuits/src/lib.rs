@@ -25,6 +25,9 @@ pub mod tags;
 
 #[cfg(test)]
 pub(crate) mod r1cs_check;
+#[cfg(test)]
+#[allow(clippy::expect_used)] // test helper: a missing vectors file fails the test
+pub(crate) mod test_vectors;
 
 /// The BN254 scalar field: every value in every statement lives here.
 pub use ark_bn254::Fr;
