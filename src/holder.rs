@@ -9,10 +9,7 @@ use crate::keys::ProvingKey;
 use crate::registry::{ApprovalStatus, Registry};
 use crate::revocation::RevocationList;
 use crate::verifier::{Presentation, Request};
-use ark_bn254::Bn254;
 use ark_ff::UniformRand;
-use ark_groth16::Groth16;
-use ark_snark::SNARK;
 use rand::{CryptoRng, RngCore};
 use std::fmt;
 use vouchsafe_circuits::field;
@@ -170,6 +167,42 @@ impl Holder {
         Ok(())
     }
 
+    /// The statement and the secret witness of a presentation answering `request` with `cred`,
+    /// against the registry's and the revocation list's current roots, after every check of
+    /// [`Holder::check`]. [`Holder::prove`] proves exactly this circuit; it is public for
+    /// interoperability tests and benchmarks (for example, to feed the same witness to the
+    /// circom version of the statement). The witness is secret: it holds the credential, the
+    /// signature and the holder secret, prints redacted and is zeroized on drop.
+    pub fn circuit(
+        &self,
+        request: &Request,
+        cred: &SignedCredential,
+        registry: &Registry,
+        revocations: &RevocationList,
+    ) -> Result<PresentationCircuit, ProveError> {
+        self.check(request, cred, registry, revocations)?;
+        let c = cred.credential();
+        let path = registry
+            .approval_path(cred.provider(), c.schema_id())
+            .map_err(|_| ProveError::ProviderNotApproved)?;
+        let scope = request.scope();
+        let nullifier = nullifier(&self.secret.0, &scope);
+        let non_revocation = revocations
+            .witness(cred.provider(), &c.serial())
+            .map_err(|_| ProveError::Revoked)?;
+        let statement = request.statement(registry.root(), revocations.root(), nullifier);
+        let witness = Witness::new(
+            *c.slots(),
+            &cred.provider().point(),
+            cred.signature(),
+            &path,
+            &non_revocation,
+            self.secret.0,
+            request.policy(),
+        );
+        Ok(PresentationCircuit::new(statement, witness))
+    }
+
     /// Answers `request` with `cred`: checks everything first, then proves against the
     /// registry's and the revocation list's current roots.
     pub fn prove<G: RngCore + CryptoRng>(
@@ -184,35 +217,16 @@ impl Holder {
         if pk.verifying_key().fingerprint() != request.vk_fingerprint() {
             return Err(ProveError::WrongKey);
         }
-        self.check(request, cred, registry, revocations)?;
-        let c = cred.credential();
-        let path = registry
-            .approval_path(cred.provider(), c.schema_id())
-            .map_err(|_| ProveError::ProviderNotApproved)?;
-        let scope = request.scope();
-        let nullifier = nullifier(&self.secret.0, &scope);
-        let issuers_root = registry.root();
-        let revocation_root = revocations.root();
-        let non_revocation = revocations
-            .witness(cred.provider(), &c.serial())
-            .map_err(|_| ProveError::Revoked)?;
-        let statement = request.statement(issuers_root, revocation_root, nullifier);
-        let witness = Witness::new(
-            *c.slots(),
-            &cred.provider().point(),
-            cred.signature(),
-            &path,
-            &non_revocation,
-            self.secret.0,
-            request.policy(),
-        );
-        let proof =
-            Groth16::<Bn254>::prove(&pk.0, PresentationCircuit::new(statement, witness), rng)
-                .map_err(|e| ProveError::Proving(e.to_string()))?;
+        let circuit = self.circuit(request, cred, registry, revocations)?;
+        let Some(statement) = circuit.statement else {
+            return Err(ProveError::Proving("no statement".into()));
+        };
+        let proof = crate::prover::prove(&pk.0, circuit, rng)
+            .map_err(|e| ProveError::Proving(e.to_string()))?;
         Ok(Presentation {
-            issuers_root,
-            revocation_root,
-            nullifier,
+            issuers_root: statement.issuers_root,
+            revocation_root: statement.revocation_root,
+            nullifier: statement.nullifier,
             proof: crate::keys::Proof(proof),
         })
     }

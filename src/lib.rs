@@ -8,7 +8,10 @@ pub mod primitives {
     };
 }
 
+mod fixed_base;
 pub mod keys;
+mod msm;
+mod prover;
 pub mod verifier;
 
 pub mod credential;

@@ -677,7 +677,8 @@ pub fn verify_raw(
             got: public_inputs.len(),
         });
     }
-    match Groth16::<Bn254>::verify_proof(&pvk.pvk, &proof.0, public_inputs) {
+    let prepared = pvk.prepare_inputs(public_inputs);
+    match Groth16::<Bn254>::verify_proof_with_prepared_inputs(&pvk.pvk, &proof.0, &prepared) {
         Ok(true) => Ok(()),
         _ => Err(VerifyError::InvalidProof),
     }
@@ -708,29 +709,27 @@ pub fn verify_batch(
     if let Some(i) = items.iter().position(|(x, _)| x.len() != NUM_PUBLIC_INPUTS) {
         return Err(BatchError { bad: vec![i] });
     }
-    let mut g1 = Vec::with_capacity(items.len() + 2);
+    let mut a_points = Vec::with_capacity(items.len());
     let mut g2: Vec<<Bn254 as Pairing>::G2Prepared> = Vec::with_capacity(items.len() + 2);
-    let mut sum_r = Fr::zero();
     // sum_i r_i IC_i = (sum r_i) IC_0 + sum_j (sum_i r_i x_ij) IC_j: the public inputs of the
     // whole batch cost NUM_PUBLIC_INPUTS + 1 scalar multiplications, not that many per item
-    let mut coeffs = [Fr::zero(); NUM_PUBLIC_INPUTS];
+    let mut coeffs = [Fr::zero(); NUM_PUBLIC_INPUTS + 1];
     let mut c_points = Vec::with_capacity(items.len());
     let mut rs = Vec::with_capacity(items.len());
     for (inputs, proof) in items {
         let r = Fr::from(u128::from(OsRng.next_u64()) << 64 | u128::from(OsRng.next_u64()));
-        sum_r += r;
-        for (c, x) in coeffs.iter_mut().zip(inputs.iter()) {
+        coeffs[0] += r;
+        for (c, x) in coeffs[1..].iter_mut().zip(inputs.iter()) {
             *c += r * x;
         }
         c_points.push(proof.0.c);
         rs.push(r);
-        g1.push((proof.0.a.into_group() * r).into_affine());
+        a_points.push(proof.0.a.into_group() * r);
         g2.push(G2Affine::from(proof.0.b).into());
     }
-    let ic = &pvk.pvk.vk.gamma_abc_g1;
-    let mut scalars = vec![sum_r];
-    scalars.extend_from_slice(&coeffs);
-    let sum_ic = G1Projective::msm(ic, &scalars).map_err(|_| BatchError { bad: vec![] })?;
+    let mut g1 = G1Projective::normalize_batch(&a_points);
+    let sum_r = coeffs[0];
+    let sum_ic = pvk.commit_all(&coeffs);
     let sum_c = G1Projective::msm(&c_points, &rs).map_err(|_| BatchError { bad: vec![] })?;
     g1.push(sum_ic.into_affine());
     g2.push(pvk.pvk.gamma_g2_neg_pc.clone());
