@@ -10,7 +10,6 @@ pub mod primitives {
 
 mod fixed_base;
 pub mod keys;
-mod msm;
 mod prover;
 pub mod verifier;
 

@@ -6,8 +6,10 @@
 //!   a 780 ms proof on our 2-core machine. The matrices depend on the circuit only, so vouchsafe
 //!   builds them once per process ([`shape`]) and proves from the assignment alone, synthesized
 //!   without matrices (about 10 ms).
-//! - **Our multi-scalar multiplication** ([`crate::msm`]: signed digits, batched affine
-//!   additions), with the five MSMs of a proof run as parallel tasks.
+//! - **The five multi-scalar multiplications run as parallel rayon tasks** (arkworks runs them
+//!   one after the other). We also wrote a signed-digit Pippenger with batched affine bucket
+//!   additions; it measured slower than arkworks 0.6's MSM on 16k-point inputs, so it is not
+//!   used (BENCHMARKS.md has the numbers).
 //!
 //! The proof is the same function of `(pk, witness, r, s)` as arkworks' (a test checks equality
 //! for fixed `r, s`). The prover checks nothing about the witness: [`crate::holder::Holder`]
@@ -15,9 +17,9 @@
 //! verification (tested).
 
 use crate::keys::KeyError;
-use crate::msm::msm;
 use ark_bn254::{Bn254, Fr};
-use ark_ec::{AffineRepr, CurveGroup};
+use ark_bn254::{G1Projective, G2Projective};
+use ark_ec::{AffineRepr, CurveGroup, VariableBaseMSM};
 use ark_ff::{BigInt, PrimeField, UniformRand};
 use ark_groth16::r1cs_to_qap::{LibsnarkReduction, R1CSToQAP};
 use ark_poly::GeneralEvaluationDomain;
@@ -148,17 +150,22 @@ fn prove_from_assignment(
             "the proving key does not belong to this circuit".into(),
         ));
     }
+    let g1 = |bases: &[ark_bn254::G1Affine], scalars: &[BigInt<4>]| {
+        G1Projective::msm_bigint(bases, scalars)
+    };
+    // five independent MSMs as rayon tasks: on 2 cores this beat arkworks' sequential order
+    // (each MSM parallel inside) by 0-15% (BENCHMARKS.md)
     let ((a, b1), ((b2, l), hq)) = rayon::join(
+        || rayon::join(|| g1(&pk.a_query[1..], &z), || g1(&pk.b_g1_query[1..], &z)),
         || {
             rayon::join(
-                || msm(&pk.a_query[1..], &z),
-                || msm(&pk.b_g1_query[1..], &z),
-            )
-        },
-        || {
-            rayon::join(
-                || rayon::join(|| msm(&pk.b_g2_query[1..], &z), || msm(&pk.l_query, aux)),
-                || msm(&pk.h_query, &h),
+                || {
+                    rayon::join(
+                        || G2Projective::msm_bigint(&pk.b_g2_query[1..], &z),
+                        || g1(&pk.l_query, aux),
+                    )
+                },
+                || g1(&pk.h_query, &h),
             )
         },
     );
