@@ -1,7 +1,8 @@
 //! Criterion benchmarks of the presentation statement (with revocation): setup, constraint
-//! synthesis, proving, single verification, issuing, and each gadget's synthesis.
+//! synthesis, proving, single and batch verification, issuing. Each gadget's synthesis and the
+//! witness generation alone are in `gadgets.rs`.
 //!
-//! `cargo bench --bench presentation` (about 3 minutes on 2 cores). Results and the machine
+//! `cargo bench --bench presentation` (about 4 minutes on 2 cores). Results and the machine
 //! are recorded in BENCHMARKS.md.
 
 // Benchmark set-up: a failure is a broken benchmark, reported by the panic.

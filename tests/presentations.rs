@@ -823,6 +823,12 @@ fn batch_verification_accepts_good_batches_and_names_bad_items() {
         vouchsafe::verifier::verify_batch(&pvk, &refs),
         Err(vouchsafe::verifier::BatchError { bad: vec![2] })
     );
+    // a batch of one bad item takes the single-verification path and names it
+    let one = [(&bad[2].0[..], &bad[2].1)];
+    assert_eq!(
+        vouchsafe::verifier::verify_batch(&pvk, &one),
+        Err(vouchsafe::verifier::BatchError { bad: vec![0] })
+    );
     // swapped proofs between two statements: both named
     let mut swapped = items.clone();
     let p0 = swapped[0].1.clone();
