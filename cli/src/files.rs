@@ -1,0 +1,95 @@
+//! State files: atomic writes (temporary file in the same folder, flush, fsync, rename, fsync of
+//! the folder), no overwriting of keys and secrets without `--force`, secrets readable by their
+//! owner only, and bounded reads.
+
+use crate::CliError;
+use std::fs::{self, File, OpenOptions};
+use std::io::Write;
+use std::path::Path;
+
+/// The largest state file we read (the proving key is about 2.6 MB).
+const MAX_FILE: u64 = 64 * 1024 * 1024;
+
+/// Who may read a file we write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Access {
+    /// A secret: the owner only (0600 on Unix).
+    Secret,
+    /// Public state (0644 on Unix).
+    Public,
+}
+
+/// Reads a whole file, refusing anything larger than [`MAX_FILE`].
+pub(crate) fn read(path: &Path) -> Result<Vec<u8>, CliError> {
+    let meta = fs::metadata(path).map_err(|e| CliError::io(path, &e))?;
+    if meta.len() > MAX_FILE {
+        return Err(CliError::Input(format!(
+            "{}: {} bytes is more than any vouchsafe file ({MAX_FILE})",
+            path.display(),
+            meta.len()
+        )));
+    }
+    fs::read(path).map_err(|e| CliError::io(path, &e))
+}
+
+/// Reads a whole UTF-8 file.
+pub(crate) fn read_text(path: &Path) -> Result<String, CliError> {
+    String::from_utf8(read(path)?)
+        .map_err(|_| CliError::Input(format!("{}: not UTF-8 text", path.display())))
+}
+
+/// Writes `bytes` to `path` atomically: a reader sees the old content or the new one, never a
+/// mix, and a crash at any point leaves one of them. `overwrite` false refuses an existing file.
+pub(crate) fn write_atomic(
+    path: &Path,
+    bytes: &[u8],
+    access: Access,
+    overwrite: bool,
+) -> Result<(), CliError> {
+    if !overwrite && path.exists() {
+        return Err(CliError::Input(format!(
+            "{} exists; pass --force to overwrite it",
+            path.display()
+        )));
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => Path::new(".").to_path_buf(),
+    };
+    let name = path
+        .file_name()
+        .ok_or_else(|| CliError::Input(format!("{}: not a file path", path.display())))?;
+    let tmp = dir.join(format!(
+        ".{}.tmp-{}",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let result = (|| -> std::io::Result<()> {
+        let mut options = OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(match access {
+                Access::Secret => 0o600,
+                Access::Public => 0o644,
+            });
+        }
+        let mut f = options.open(&tmp)?;
+        f.write_all(bytes)?;
+        f.flush()?;
+        f.sync_all()?;
+        drop(f);
+        fs::rename(&tmp, path)?;
+        // the rename itself is durable once the folder is synced
+        if let Ok(d) = File::open(&dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    })();
+    if let Err(e) = result {
+        let _ = fs::remove_file(&tmp);
+        return Err(CliError::io(path, &e));
+    }
+    Ok(())
+}

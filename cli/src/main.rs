@@ -1,0 +1,975 @@
+//! `vouchsafe`: the command for every role, with all state in files.
+//!
+//! Exit codes: 0 success (a presentation verified), 1 a presentation that does not verify,
+//! 2 bad input or usage. `--json` prints one JSON object instead of text. Run
+//! `vouchsafe <command> --help` for an example of each command.
+
+mod files;
+
+use clap::{Args, Parser, Subcommand};
+use files::{read, read_text, write_atomic, Access};
+use rand::rngs::OsRng;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Mutex;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use vouchsafe::credential::{ClaimValue, CredentialBuilder, SignedCredential};
+use vouchsafe::holder::{Holder, HolderSecret};
+use vouchsafe::keys::{setup_for_development, ProvingKey, VerifyingKey};
+use vouchsafe::primitives::presentation::{Op, Policy, Predicate, PREDICATES};
+use vouchsafe::primitives::{field, Fr};
+use vouchsafe::provider::{public_key_from_json, public_key_to_json, Provider};
+use vouchsafe::registry::Registry;
+use vouchsafe::revocation::{RevocationList, RevocationRequest};
+use vouchsafe::schema::{ClaimKind, Schema};
+use vouchsafe::verifier::{
+    NonceStore, Presentation, RegistryRoots, Request, Verifier, VerifierConfig, VerifyError,
+};
+use zeroize::Zeroizing;
+
+/// What went wrong, and the exit code it maps to.
+#[derive(Debug)]
+pub(crate) enum CliError {
+    /// Bad input, a file that does not parse, a refused operation: exit 2.
+    Input(String),
+    /// A presentation that does not verify: exit 1.
+    Invalid(String),
+}
+
+impl CliError {
+    pub(crate) fn io(path: &Path, e: &std::io::Error) -> Self {
+        CliError::Input(format!("{}: {e}", path.display()))
+    }
+}
+
+fn bad<E: std::fmt::Display>(what: &str) -> impl FnOnce(E) -> CliError + '_ {
+    move |e| CliError::Input(format!("{what}: {e}"))
+}
+
+#[derive(Parser)]
+#[command(
+    name = "vouchsafe",
+    version,
+    about = "Zero-knowledge credentials: prove claims about a verified attestation without revealing it"
+)]
+struct Cli {
+    /// Print one JSON object instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Creates the proving and verifying keys (development setup: whoever runs it can forge).
+    #[command(after_help = "Example:\n  vouchsafe setup --dir keys")]
+    Setup {
+        /// Folder for proving.key and verifying.key.
+        #[arg(long)]
+        dir: PathBuf,
+        /// Overwrite existing keys.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Provider: keys, credentials, revocation requests.
+    #[command(subcommand)]
+    Provider(ProviderCmd),
+    /// The marketplace's approved-provider registry and revocation list.
+    #[command(subcommand)]
+    Registry(RegistryCmd),
+    /// Freelancer: secret, credentials, presentations.
+    #[command(subcommand)]
+    Holder(HolderCmd),
+    /// Client: requests and verification.
+    #[command(subcommand)]
+    Verifier(VerifierCmd),
+}
+
+#[derive(Subcommand)]
+enum ProviderCmd {
+    /// Creates a provider key: the secret (owner-only) and the public key beside it.
+    #[command(
+        after_help = "Example:\n  vouchsafe provider keygen --out provider.json --public provider.pub.json"
+    )]
+    Keygen {
+        /// The secret key file.
+        #[arg(long)]
+        out: PathBuf,
+        /// The public key file.
+        #[arg(long)]
+        public: PathBuf,
+        /// Overwrite existing files.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Signs a credential for a holder.
+    #[command(
+        after_help = "Example:\n  vouchsafe provider issue --key provider.json --schema eo-insurance \\\n    --holder 1234... --serial 7 --valid-from 1790000000 --valid-until 1820000000 \\\n    --claim coverage=2000000 --claim per_claim_limit=500000 --claim policy_class=B --out cred.json"
+    )]
+    Issue {
+        /// The provider's secret key file.
+        #[arg(long)]
+        key: PathBuf,
+        /// A built-in schema: background-check, identity-verification, eo-insurance, credit-check
+        /// (the `vouchsafe/` prefix is optional).
+        #[arg(long)]
+        schema: String,
+        /// The holder's commitment (decimal), from `vouchsafe holder init`.
+        #[arg(long)]
+        holder: String,
+        /// The credential's serial number (used to revoke it).
+        #[arg(long)]
+        serial: u64,
+        /// Valid from (Unix seconds).
+        #[arg(long)]
+        valid_from: u64,
+        /// Valid until, exclusive (Unix seconds).
+        #[arg(long)]
+        valid_until: u64,
+        /// A claim, name=value (repeat).
+        #[arg(long = "claim")]
+        claims: Vec<String>,
+        /// The signed credential file.
+        #[arg(long)]
+        out: PathBuf,
+        /// Overwrite an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Signs a revocation request for a credential's serial.
+    #[command(
+        after_help = "Example:\n  vouchsafe provider revoke --key provider.json --serial 7 --out revoke-7.json"
+    )]
+    Revoke {
+        /// The provider's secret key file.
+        #[arg(long)]
+        key: PathBuf,
+        /// The serial to revoke.
+        #[arg(long)]
+        serial: u64,
+        /// The revocation request file.
+        #[arg(long)]
+        out: PathBuf,
+        /// Overwrite an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Args)]
+struct RegistryFiles {
+    /// The approved-provider registry file.
+    #[arg(long)]
+    registry: PathBuf,
+    /// The revocation list file.
+    #[arg(long)]
+    revocations: PathBuf,
+}
+
+#[derive(Subcommand)]
+enum RegistryCmd {
+    /// Creates an empty registry and revocation list.
+    #[command(
+        after_help = "Example:\n  vouchsafe registry init --registry registry.json --revocations revocations.json"
+    )]
+    Init {
+        #[command(flatten)]
+        files: RegistryFiles,
+        /// Overwrite existing files.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Approves a provider for a schema.
+    #[command(
+        after_help = "Example:\n  vouchsafe registry approve --registry registry.json --provider provider.pub.json --schema eo-insurance"
+    )]
+    Approve {
+        /// The registry file.
+        #[arg(long)]
+        registry: PathBuf,
+        /// The provider's public key file.
+        #[arg(long)]
+        provider: PathBuf,
+        /// The schema.
+        #[arg(long)]
+        schema: String,
+    },
+    /// Withdraws a provider's approval for a schema.
+    #[command(
+        after_help = "Example:\n  vouchsafe registry withdraw --registry registry.json --provider provider.pub.json --schema eo-insurance"
+    )]
+    Withdraw {
+        /// The registry file.
+        #[arg(long)]
+        registry: PathBuf,
+        /// The provider's public key file.
+        #[arg(long)]
+        provider: PathBuf,
+        /// The schema.
+        #[arg(long)]
+        schema: String,
+    },
+    /// Applies a provider's signed revocation request.
+    #[command(
+        after_help = "Example:\n  vouchsafe registry revoke --registry registry.json --revocations revocations.json --request revoke-7.json"
+    )]
+    Revoke {
+        #[command(flatten)]
+        files: RegistryFiles,
+        /// The revocation request file.
+        #[arg(long)]
+        request: PathBuf,
+    },
+    /// Prints the current roots.
+    #[command(
+        after_help = "Example:\n  vouchsafe registry root --registry registry.json --revocations revocations.json"
+    )]
+    Root {
+        #[command(flatten)]
+        files: RegistryFiles,
+    },
+}
+
+#[derive(Subcommand)]
+enum HolderCmd {
+    /// Creates a holder secret (owner-only) and prints its commitment for providers.
+    #[command(after_help = "Example:\n  vouchsafe holder init --out holder.json")]
+    Init {
+        /// The holder secret file.
+        #[arg(long)]
+        out: PathBuf,
+        /// Overwrite an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Checks a credential: signature, holder, approved provider.
+    #[command(
+        after_help = "Example:\n  vouchsafe holder accept --secret holder.json --credential cred.json --registry registry.json"
+    )]
+    Accept {
+        /// The holder secret file.
+        #[arg(long)]
+        secret: PathBuf,
+        /// The signed credential file.
+        #[arg(long)]
+        credential: PathBuf,
+        /// The registry file.
+        #[arg(long)]
+        registry: PathBuf,
+    },
+    /// Answers a request with a presentation.
+    #[command(
+        after_help = "Example:\n  vouchsafe holder prove --keys keys --secret holder.json --credential cred.json \\\n    --request request.json --registry registry.json --revocations revocations.json --out presentation.json"
+    )]
+    Prove {
+        /// The folder with proving.key.
+        #[arg(long)]
+        keys: PathBuf,
+        /// The holder secret file.
+        #[arg(long)]
+        secret: PathBuf,
+        /// The signed credential file.
+        #[arg(long)]
+        credential: PathBuf,
+        /// The request file.
+        #[arg(long)]
+        request: PathBuf,
+        #[command(flatten)]
+        files: RegistryFiles,
+        /// The presentation file.
+        #[arg(long)]
+        out: PathBuf,
+        /// Overwrite an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum VerifierCmd {
+    /// Makes a request: a policy, a fresh challenge, recorded in the verifier's state file.
+    #[command(
+        after_help = "Example:\n  vouchsafe verifier request --keys keys --state client.json --id acme-client \\\n    --schema eo-insurance --predicate 'coverage>=1000000' --scope hiring --out request.json"
+    )]
+    Request {
+        /// The folder with verifying.key.
+        #[arg(long)]
+        keys: PathBuf,
+        /// The verifier's state file (issued challenges); created if absent.
+        #[arg(long)]
+        state: PathBuf,
+        /// This verifier's id.
+        #[arg(long)]
+        id: String,
+        /// The schema.
+        #[arg(long)]
+        schema: String,
+        /// A predicate `claim OP value` with OP one of == != < <= > >= (up to 4).
+        #[arg(long = "predicate")]
+        predicates: Vec<String>,
+        /// A pseudonym scope label (same holder, same label: same pseudonym).
+        #[arg(long)]
+        scope: Option<String>,
+        /// The request file.
+        #[arg(long)]
+        out: PathBuf,
+        /// Overwrite an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Verifies a presentation against its request (exit 0 valid, 1 invalid).
+    #[command(
+        after_help = "Example:\n  vouchsafe verifier verify --keys keys --state client.json --id acme-client --request request.json \\\n    --presentation presentation.json --registry registry.json --revocations revocations.json"
+    )]
+    Verify {
+        /// The folder with verifying.key.
+        #[arg(long)]
+        keys: PathBuf,
+        /// The verifier's state file.
+        #[arg(long)]
+        state: PathBuf,
+        /// This verifier's id.
+        #[arg(long)]
+        id: String,
+        /// The request file.
+        #[arg(long)]
+        request: PathBuf,
+        /// The presentation file.
+        #[arg(long)]
+        presentation: PathBuf,
+        #[command(flatten)]
+        files: RegistryFiles,
+    },
+}
+
+fn now() -> Result<u64, CliError> {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .map_err(|_| CliError::Input("the clock is before 1970".into()))
+}
+
+fn schema(name: &str) -> Result<Schema, CliError> {
+    let short = format!("vouchsafe/{}", name.replace('_', "-"));
+    Schema::builtin(name)
+        .or_else(|| Schema::builtin(&short))
+        .ok_or_else(|| {
+            let names: Vec<String> = Schema::all_builtin()
+                .iter()
+                .map(|s| s.name().to_string())
+                .collect();
+            CliError::Input(format!(
+                "unknown schema {name:?}; built-in: {}",
+                names.join(", ")
+            ))
+        })
+}
+
+fn parse_fr(s: &str, what: &str) -> Result<Fr, CliError> {
+    field::parse_decimal(s).map_err(bad(what))
+}
+
+fn read_registry(path: &Path) -> Result<Registry, CliError> {
+    Registry::from_snapshot_json(&read_text(path)?).map_err(bad(&path.display().to_string()))
+}
+
+fn read_revocations(path: &Path) -> Result<RevocationList, CliError> {
+    RevocationList::from_json(&read_text(path)?).map_err(bad(&path.display().to_string()))
+}
+
+fn read_vk(keys: &Path) -> Result<VerifyingKey, CliError> {
+    let p = keys.join("verifying.key");
+    VerifyingKey::from_bytes(&read(&p)?).map_err(bad(&p.display().to_string()))
+}
+
+fn read_provider(path: &Path) -> Result<Provider, CliError> {
+    let text = Zeroizing::new(read_text(path)?);
+    Provider::from_secret_json(&text).map_err(bad(&path.display().to_string()))
+}
+
+fn read_holder(path: &Path) -> Result<Holder, CliError> {
+    let text = Zeroizing::new(read_text(path)?);
+    let v: Value = serde_json::from_str(&text)
+        .map_err(|_| CliError::Input(format!("{}: not a holder secret file", path.display())))?;
+    let hex = v
+        .get("holder_secret")
+        .and_then(Value::as_str)
+        .filter(|_| v.get("version").and_then(Value::as_u64) == Some(1))
+        .ok_or_else(|| CliError::Input(format!("{}: not a holder secret file", path.display())))?;
+    let bytes = Zeroizing::new(
+        (0..hex.len() / 2)
+            .map(|i| u8::from_str_radix(hex.get(2 * i..2 * i + 2).unwrap_or("zz"), 16))
+            .collect::<Result<Vec<u8>, _>>()
+            .map_err(|_| CliError::Input(format!("{}: bad hex", path.display())))?,
+    );
+    let secret = HolderSecret::from_bytes(&bytes).map_err(bad(&path.display().to_string()))?;
+    Ok(Holder::new(secret))
+}
+
+fn parse_claim(schema: &Schema, s: &str) -> Result<(String, ClaimValue), CliError> {
+    let (name, value) = s
+        .split_once('=')
+        .ok_or_else(|| CliError::Input(format!("claim {s:?}: expected name=value")))?;
+    let def = schema.claim(name).ok_or_else(|| {
+        CliError::Input(format!("schema {} has no claim {name:?}", schema.name()))
+    })?;
+    let v = match def.kind {
+        ClaimKind::U64 => ClaimValue::U64(value.parse().map_err(bad(name))?),
+        ClaimKind::Text => ClaimValue::text(value),
+        ClaimKind::Field => ClaimValue::Field(parse_fr(value, name)?),
+        ClaimKind::Pii => {
+            return Err(CliError::Input(format!(
+                "claim {name:?} is personal data: issue it from the library, which keeps its salt"
+            )))
+        }
+    };
+    Ok((name.to_string(), v))
+}
+
+fn parse_predicate(schema: &Schema, s: &str) -> Result<Predicate, CliError> {
+    // longest operators first
+    for (text, op) in [
+        ("==", Op::Eq),
+        ("!=", Op::Ne),
+        ("<=", Op::Le),
+        (">=", Op::Ge),
+        ("<", Op::Lt),
+        (">", Op::Gt),
+    ] {
+        if let Some((name, value)) = s.split_once(text) {
+            let (name, value) = (name.trim(), value.trim());
+            let slot = schema.slot_of(name).ok_or_else(|| {
+                CliError::Input(format!("schema {} has no claim {name:?}", schema.name()))
+            })?;
+            let def = schema
+                .claim(name)
+                .ok_or_else(|| CliError::Input(format!("no claim {name:?}")))?;
+            return if op.is_order() {
+                let v: u64 = value.parse().map_err(bad(name))?;
+                Predicate::compare(slot, op, v).map_err(bad(s))
+            } else {
+                let v = match def.kind {
+                    ClaimKind::U64 => Fr::from(value.parse::<u64>().map_err(bad(name))?),
+                    ClaimKind::Text => ClaimValue::text(value).to_field(),
+                    _ => parse_fr(value, name)?,
+                };
+                Predicate::new(slot, op, v).map_err(bad(s))
+            };
+        }
+    }
+    Err(CliError::Input(format!(
+        "predicate {s:?}: expected `claim OP value`, OP one of == != < <= > >="
+    )))
+}
+
+/// The verifier's issued challenges, kept in its state file: registered when a request is
+/// made, consumed (and written to disk) before the proof is checked.
+struct FileNonceStore {
+    path: PathBuf,
+    entries: Mutex<BTreeMap<String, (u64, bool)>>,
+    error: Mutex<Option<String>>,
+}
+
+impl FileNonceStore {
+    fn open(path: &Path, verifier_id: &str) -> Result<Self, CliError> {
+        let mut entries = BTreeMap::new();
+        if path.exists() {
+            let v: Value = serde_json::from_str(&read_text(path)?).map_err(|_| {
+                CliError::Input(format!("{}: not a verifier state file", path.display()))
+            })?;
+            if v.get("version").and_then(Value::as_u64) != Some(1)
+                || v.get("verifier_id").and_then(Value::as_str) != Some(verifier_id)
+            {
+                return Err(CliError::Input(format!(
+                    "{}: not version 1 state of verifier {verifier_id:?}",
+                    path.display()
+                )));
+            }
+            if let Some(map) = v.get("challenges").and_then(Value::as_object) {
+                for (k, e) in map {
+                    let expires = e.get("expires_at").and_then(Value::as_u64);
+                    let used = e.get("used").and_then(Value::as_bool);
+                    match (expires, used) {
+                        (Some(x), Some(u)) => entries.insert(k.clone(), (x, u)),
+                        _ => {
+                            return Err(CliError::Input(format!(
+                                "{}: malformed challenge entry",
+                                path.display()
+                            )))
+                        }
+                    };
+                }
+            }
+        }
+        Ok(FileNonceStore {
+            path: path.to_path_buf(),
+            entries: Mutex::new(entries),
+            error: Mutex::new(None),
+        })
+    }
+
+    fn save(
+        &self,
+        entries: &BTreeMap<String, (u64, bool)>,
+        verifier_id: &str,
+    ) -> Result<(), CliError> {
+        let challenges: serde_json::Map<String, Value> = entries
+            .iter()
+            .map(|(k, (x, u))| (k.clone(), json!({"expires_at": x, "used": u})))
+            .collect();
+        let doc = json!({"version": 1, "verifier_id": verifier_id, "challenges": challenges});
+        write_atomic(&self.path, doc.to_string().as_bytes(), Access::Public, true)
+    }
+}
+
+/// Adapter: the library's nonce store trait over the file, with the verifier id to save under.
+struct StoreRef<'a> {
+    store: &'a FileNonceStore,
+    verifier_id: String,
+}
+
+impl NonceStore for StoreRef<'_> {
+    fn register(&self, challenge: Fr, expires_at: u64) {
+        if let Ok(mut map) = self.store.entries.lock() {
+            map.insert(field::to_decimal(&challenge), (expires_at, false));
+            if let Err(CliError::Input(e) | CliError::Invalid(e)) =
+                self.store.save(&map, &self.verifier_id)
+            {
+                if let Ok(mut err) = self.store.error.lock() {
+                    *err = Some(e);
+                }
+            }
+        }
+    }
+
+    fn consume(&self, challenge: Fr, now: u64) -> Result<(), VerifyError> {
+        let mut map = self
+            .store
+            .entries
+            .lock()
+            .map_err(|_| VerifyError::ChallengeUnknown)?;
+        let key = field::to_decimal(&challenge);
+        match map.get(&key).copied() {
+            None => Err(VerifyError::ChallengeUnknown),
+            Some((_, true)) => Err(VerifyError::ChallengeReused),
+            Some((expires, false)) if now >= expires => Err(VerifyError::ChallengeExpired),
+            Some((expires, false)) => {
+                map.insert(key, (expires, true));
+                // on disk before the proof is checked; if it cannot be written, refuse
+                self.store
+                    .save(&map, &self.verifier_id)
+                    .map_err(|_| VerifyError::ChallengeUnknown)
+            }
+        }
+    }
+}
+
+fn output(json_mode: bool, text: String, value: Value) {
+    if json_mode {
+        println!("{value}");
+    } else {
+        println!("{text}");
+    }
+}
+
+fn run(cli: Cli) -> Result<(), CliError> {
+    let js = cli.json;
+    match cli.command {
+        Command::Setup { dir, force } => {
+            std::fs::create_dir_all(&dir).map_err(|e| CliError::io(&dir, &e))?;
+            for f in ["proving.key", "verifying.key"] {
+                if !force && dir.join(f).exists() {
+                    return Err(CliError::Input(format!(
+                        "{} exists; pass --force to overwrite it",
+                        dir.join(f).display()
+                    )));
+                }
+            }
+            eprintln!("setup: synthesizing the presentation circuit and making keys...");
+            let t = Instant::now();
+            let (pk, vk) = setup_for_development(&mut OsRng).map_err(bad("setup"))?;
+            write_atomic(
+                &dir.join("proving.key"),
+                &pk.to_bytes(),
+                Access::Public,
+                force,
+            )?;
+            write_atomic(
+                &dir.join("verifying.key"),
+                &vk.to_bytes(),
+                Access::Public,
+                force,
+            )?;
+            output(
+                js,
+                format!(
+                    "keys written to {} in {:.1?}\nverifying key fingerprint: {}",
+                    dir.display(),
+                    t.elapsed(),
+                    vk.fingerprint_hex()
+                ),
+                json!({"dir": dir, "fingerprint": vk.fingerprint_hex()}),
+            );
+        }
+        Command::Provider(ProviderCmd::Keygen { out, public, force }) => {
+            let p = Provider::generate(&mut OsRng);
+            let pubjson = public_key_to_json(&p.public_key());
+            write_atomic(
+                &out,
+                p.export_secret_json().as_bytes(),
+                Access::Secret,
+                force,
+            )?;
+            write_atomic(&public, pubjson.as_bytes(), Access::Public, force)?;
+            output(
+                js,
+                format!(
+                    "provider secret: {} (owner only)\npublic key: {}",
+                    out.display(),
+                    public.display()
+                ),
+                json!({"secret": out, "public": public}),
+            );
+        }
+        Command::Provider(ProviderCmd::Issue {
+            key,
+            schema: name,
+            holder,
+            serial,
+            valid_from,
+            valid_until,
+            claims,
+            out,
+            force,
+        }) => {
+            let provider = read_provider(&key)?;
+            let s = schema(&name)?;
+            let mut b = CredentialBuilder::new(&s)
+                .holder(parse_fr(&holder, "--holder")?)
+                .serial(Fr::from(serial))
+                .validity(valid_from, valid_until);
+            for c in &claims {
+                let (n, v) = parse_claim(&s, c)?;
+                b = b.claim(n, v);
+            }
+            let cred = provider.issue(b.build().map_err(bad("credential"))?);
+            let text = cred.to_json(&s).map_err(bad("credential"))?;
+            write_atomic(&out, text.as_bytes(), Access::Public, force)?;
+            output(
+                js,
+                format!(
+                    "credential {} (serial {serial}) written to {}",
+                    s.name(),
+                    out.display()
+                ),
+                json!({"credential": out, "schema": s.name(), "serial": serial}),
+            );
+        }
+        Command::Provider(ProviderCmd::Revoke {
+            key,
+            serial,
+            out,
+            force,
+        }) => {
+            let provider = read_provider(&key)?;
+            let req = provider.revoke(Fr::from(serial));
+            write_atomic(&out, req.to_json().as_bytes(), Access::Public, force)?;
+            output(
+                js,
+                format!(
+                    "revocation request for serial {serial} written to {}",
+                    out.display()
+                ),
+                json!({"request": out, "serial": serial}),
+            );
+        }
+        Command::Registry(RegistryCmd::Init { files, force }) => {
+            let t = now()?;
+            write_atomic(
+                &files.registry,
+                Registry::new_at(t).to_snapshot_json().as_bytes(),
+                Access::Public,
+                force,
+            )?;
+            write_atomic(
+                &files.revocations,
+                RevocationList::new_at(t).to_json().as_bytes(),
+                Access::Public,
+                force,
+            )?;
+            output(
+                js,
+                format!(
+                    "registry {} and revocation list {} created",
+                    files.registry.display(),
+                    files.revocations.display()
+                ),
+                json!({"registry": files.registry, "revocations": files.revocations}),
+            );
+        }
+        Command::Registry(RegistryCmd::Approve {
+            registry,
+            provider,
+            schema: name,
+        }) => {
+            let mut reg = read_registry(&registry)?;
+            let key = public_key_from_json(&read_text(&provider)?)
+                .map_err(bad(&provider.display().to_string()))?;
+            let s = schema(&name)?;
+            let index = reg.approve(&key, s.id(), now()?).map_err(bad("approve"))?;
+            write_atomic(
+                &registry,
+                reg.to_snapshot_json().as_bytes(),
+                Access::Public,
+                true,
+            )?;
+            let root = field::to_decimal(&reg.root());
+            output(
+                js,
+                format!(
+                    "approved for {} at index {index}; new root {root}",
+                    s.name()
+                ),
+                json!({"index": index, "schema": s.name(), "root": root}),
+            );
+        }
+        Command::Registry(RegistryCmd::Withdraw {
+            registry,
+            provider,
+            schema: name,
+        }) => {
+            let mut reg = read_registry(&registry)?;
+            let key = public_key_from_json(&read_text(&provider)?)
+                .map_err(bad(&provider.display().to_string()))?;
+            let s = schema(&name)?;
+            reg.withdraw(&key, s.id(), now()?)
+                .map_err(bad("withdraw"))?;
+            write_atomic(
+                &registry,
+                reg.to_snapshot_json().as_bytes(),
+                Access::Public,
+                true,
+            )?;
+            let root = field::to_decimal(&reg.root());
+            output(
+                js,
+                format!("withdrawn for {}; new root {root}", s.name()),
+                json!({"schema": s.name(), "root": root}),
+            );
+        }
+        Command::Registry(RegistryCmd::Revoke { files, request }) => {
+            let reg = read_registry(&files.registry)?;
+            let mut list = read_revocations(&files.revocations)?;
+            let req = RevocationRequest::from_json(&read_text(&request)?)
+                .map_err(bad(&request.display().to_string()))?;
+            let id = list.revoke(&req, &reg, now()?).map_err(bad("revoke"))?;
+            write_atomic(
+                &files.revocations,
+                list.to_json().as_bytes(),
+                Access::Public,
+                true,
+            )?;
+            let root = field::to_decimal(&list.root());
+            output(
+                js,
+                format!(
+                    "revoked (id {}); new revocation root {root}",
+                    field::to_decimal(&id)
+                ),
+                json!({"id": field::to_decimal(&id), "root": root}),
+            );
+        }
+        Command::Registry(RegistryCmd::Root { files }) => {
+            let reg = read_registry(&files.registry)?;
+            let list = read_revocations(&files.revocations)?;
+            let (a, b) = (
+                field::to_decimal(&reg.root()),
+                field::to_decimal(&list.root()),
+            );
+            output(
+                js,
+                format!("issuers root:    {a}\nrevocation root: {b}"),
+                json!({"issuers_root": a, "revocation_root": b}),
+            );
+        }
+        Command::Holder(HolderCmd::Init { out, force }) => {
+            let holder = Holder::generate(&mut OsRng);
+            let bytes = holder.secret().export_bytes();
+            let mut text = Zeroizing::new(String::with_capacity(120));
+            text.push_str("{\"version\":1,\"holder_secret\":\"");
+            for b in bytes.iter() {
+                text.push_str(&format!("{b:02x}"));
+            }
+            text.push_str("\"}");
+            write_atomic(&out, text.as_bytes(), Access::Secret, force)?;
+            let c = field::to_decimal(&holder.commitment());
+            output(
+                js,
+                format!(
+                    "holder secret: {} (owner only)\ncommitment (give it to providers): {c}",
+                    out.display()
+                ),
+                json!({"secret": out, "commitment": c}),
+            );
+        }
+        Command::Holder(HolderCmd::Accept {
+            secret,
+            credential,
+            registry,
+        }) => {
+            let holder = read_holder(&secret)?;
+            let cred = SignedCredential::from_json(&read_text(&credential)?)
+                .map_err(bad(&credential.display().to_string()))?;
+            let reg = read_registry(&registry)?;
+            holder
+                .accept(&cred, &reg)
+                .map_err(bad("credential refused"))?;
+            output(js, "credential accepted".into(), json!({"accepted": true}));
+        }
+        Command::Holder(HolderCmd::Prove {
+            keys,
+            secret,
+            credential,
+            request,
+            files,
+            out,
+            force,
+        }) => {
+            let holder = read_holder(&secret)?;
+            let cred = SignedCredential::from_json(&read_text(&credential)?)
+                .map_err(bad(&credential.display().to_string()))?;
+            let req = Request::from_json(&read_text(&request)?)
+                .map_err(bad(&request.display().to_string()))?;
+            let reg = read_registry(&files.registry)?;
+            let list = read_revocations(&files.revocations)?;
+            let p = keys.join("proving.key");
+            let pk = ProvingKey::from_bytes(&read(&p)?).map_err(bad(&p.display().to_string()))?;
+            let t = Instant::now();
+            let pres = holder
+                .prove(&pk, &req, &cred, &reg, &list, &mut OsRng)
+                .map_err(bad("cannot prove"))?;
+            write_atomic(&out, pres.to_json().as_bytes(), Access::Public, force)?;
+            output(
+                js,
+                format!(
+                    "presentation written to {} (proved in {:.1?})",
+                    out.display(),
+                    t.elapsed()
+                ),
+                json!({"presentation": out, "prove_ms": t.elapsed().as_millis() as u64}),
+            );
+        }
+        Command::Verifier(VerifierCmd::Request {
+            keys,
+            state,
+            id,
+            schema: name,
+            predicates,
+            scope,
+            out,
+            force,
+        }) => {
+            let vk = read_vk(&keys)?;
+            let s = schema(&name)?;
+            if predicates.len() > PREDICATES {
+                return Err(CliError::Input(format!("at most {PREDICATES} predicates")));
+            }
+            let mut preds = [Predicate::none(); PREDICATES];
+            for (slot, p) in preds.iter_mut().zip(&predicates) {
+                *slot = parse_predicate(&s, p)?;
+            }
+            let policy = Policy {
+                schema_id: s.id(),
+                predicates: preds,
+            };
+            let store = FileNonceStore::open(&state, &id)?;
+            let verifier = Verifier::with_store(
+                vk.prepare(),
+                VerifierConfig::new(id.clone()),
+                RegistryRoots::new(Default::default(), Default::default()),
+                StoreRef {
+                    store: &store,
+                    verifier_id: id.clone(),
+                },
+            );
+            let req = verifier
+                .request(policy, scope.as_deref(), now()?, &mut OsRng)
+                .map_err(bad("request"))?;
+            if let Ok(Some(e)) = store.error.lock().map(|e| e.clone()) {
+                return Err(CliError::Input(format!("state not saved: {e}")));
+            }
+            write_atomic(&out, req.to_json().as_bytes(), Access::Public, force)?;
+            output(
+                js,
+                format!("request written to {}", out.display()),
+                json!({"request": out}),
+            );
+        }
+        Command::Verifier(VerifierCmd::Verify {
+            keys,
+            state,
+            id,
+            request,
+            presentation,
+            files,
+        }) => {
+            let vk = read_vk(&keys)?;
+            let req = Request::from_json(&read_text(&request)?)
+                .map_err(bad(&request.display().to_string()))?;
+            let pres = Presentation::from_json(&read_text(&presentation)?)
+                .map_err(bad(&presentation.display().to_string()))?;
+            let reg = read_registry(&files.registry)?;
+            let list = read_revocations(&files.revocations)?;
+            let store = FileNonceStore::open(&state, &id)?;
+            let verifier = Verifier::with_store(
+                vk.prepare(),
+                VerifierConfig::new(id.clone()),
+                RegistryRoots::new(reg.accepted_roots(), list.accepted_roots()),
+                StoreRef {
+                    store: &store,
+                    verifier_id: id.clone(),
+                },
+            );
+            match verifier.verify(&req, &pres, now()?) {
+                Ok(v) => {
+                    let n = v.nullifier.map(|n| field::to_decimal(&n));
+                    output(
+                        js,
+                        format!(
+                            "VALID: the policy holds{}",
+                            n.as_ref()
+                                .map(|n| format!("; pseudonym {n}"))
+                                .unwrap_or_default()
+                        ),
+                        json!({"valid": true, "pseudonym": n}),
+                    );
+                }
+                Err(e) => return Err(CliError::Invalid(e.to_string())),
+            }
+        }
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let js = cli.json;
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(CliError::Invalid(e)) => {
+            if js {
+                println!("{}", json!({"valid": false, "error": e}));
+            } else {
+                println!("INVALID: {e}");
+            }
+            ExitCode::from(1)
+        }
+        Err(CliError::Input(e)) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,468 @@
+//! The whole story through the `vouchsafe` command, as a user runs it: keys, a provider, a
+//! registry, a holder, a client; prove, verify, replay, revoke, and a fresh request after the
+//! revocation. Plus the file guarantees: no overwrite without `--force`, owner-only secrets,
+//! unparseable state left untouched, and state that survives the command being killed.
+
+// Test code: a failed unwrap is the test failing.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_vouchsafe")
+}
+
+fn run_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(bin())
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("run vouchsafe")
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().expect("exit code")
+}
+
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let o = run_in(dir, args);
+    assert_eq!(
+        code(&o),
+        0,
+        "{args:?}: {}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout).unwrap()
+}
+
+fn json(dir: &Path, args: &[&str]) -> Value {
+    let mut a = vec!["--json"];
+    a.extend_from_slice(args);
+    serde_json::from_str(&ok(dir, &a)).unwrap()
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!(
+        "vouchsafe-cli-{name}-{}-{}",
+        std::process::id(),
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    ));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// One setup for every test (the slow part), copied into each test's folder.
+fn keys() -> &'static PathBuf {
+    static KEYS: OnceLock<PathBuf> = OnceLock::new();
+    KEYS.get_or_init(|| {
+        let d = temp_dir("keys");
+        let v = json(&d, &["setup", "--dir", "keys"]);
+        assert_eq!(v["fingerprint"].as_str().unwrap().len(), 64);
+        d.join("keys")
+    })
+}
+
+/// A folder with keys, a provider approved for eo-insurance, a registry and a holder.
+fn world(name: &str) -> (PathBuf, String) {
+    let d = temp_dir(name);
+    std::fs::create_dir_all(d.join("keys")).unwrap();
+    for f in ["proving.key", "verifying.key"] {
+        std::fs::copy(keys().join(f), d.join("keys").join(f)).unwrap();
+    }
+    ok(
+        &d,
+        &[
+            "provider",
+            "keygen",
+            "--out",
+            "provider.json",
+            "--public",
+            "provider.pub.json",
+        ],
+    );
+    ok(
+        &d,
+        &[
+            "registry",
+            "init",
+            "--registry",
+            "registry.json",
+            "--revocations",
+            "revocations.json",
+        ],
+    );
+    ok(
+        &d,
+        &[
+            "registry",
+            "approve",
+            "--registry",
+            "registry.json",
+            "--provider",
+            "provider.pub.json",
+            "--schema",
+            "eo-insurance",
+        ],
+    );
+    let c = json(&d, &["holder", "init", "--out", "holder.json"]);
+    (d, c["commitment"].as_str().unwrap().to_string())
+}
+
+fn issue(d: &Path, commitment: &str, serial: &str, out: &str) {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let from = (now - 100).to_string();
+    let until = (now + 86_400).to_string();
+    ok(
+        d,
+        &[
+            "provider",
+            "issue",
+            "--key",
+            "provider.json",
+            "--schema",
+            "eo-insurance",
+            "--holder",
+            commitment,
+            "--serial",
+            serial,
+            "--valid-from",
+            &from,
+            "--valid-until",
+            &until,
+            "--claim",
+            "coverage=2000000",
+            "--claim",
+            "per_claim_limit=500000",
+            "--claim",
+            "policy_class=B",
+            "--out",
+            out,
+        ],
+    );
+}
+
+const FILES: [&str; 4] = [
+    "--registry",
+    "registry.json",
+    "--revocations",
+    "revocations.json",
+];
+
+fn request(d: &Path, out: &str) {
+    ok(
+        d,
+        &[
+            "verifier",
+            "request",
+            "--keys",
+            "keys",
+            "--state",
+            "client.json",
+            "--id",
+            "acme",
+            "--schema",
+            "eo-insurance",
+            "--predicate",
+            "coverage>=1000000",
+            "--scope",
+            "hiring",
+            "--out",
+            out,
+        ],
+    );
+}
+
+fn prove(d: &Path, cred: &str, req: &str, out: &str) -> Output {
+    let mut a = vec![
+        "holder",
+        "prove",
+        "--keys",
+        "keys",
+        "--secret",
+        "holder.json",
+        "--credential",
+        cred,
+        "--request",
+        req,
+        "--out",
+        out,
+    ];
+    a.extend_from_slice(&FILES);
+    run_in(d, &a)
+}
+
+fn verify(d: &Path, req: &str, pres: &str) -> Output {
+    let mut a = vec![
+        "--json",
+        "verifier",
+        "verify",
+        "--keys",
+        "keys",
+        "--state",
+        "client.json",
+        "--id",
+        "acme",
+        "--request",
+        req,
+        "--presentation",
+        pres,
+    ];
+    a.extend_from_slice(&FILES);
+    run_in(d, &a)
+}
+
+#[test]
+fn the_whole_story() {
+    let (d, commitment) = world("story");
+    issue(&d, &commitment, "7", "cred.json");
+    ok(
+        &d,
+        &[
+            "holder",
+            "accept",
+            "--secret",
+            "holder.json",
+            "--credential",
+            "cred.json",
+            "--registry",
+            "registry.json",
+        ],
+    );
+    request(&d, "request.json");
+    let o = prove(&d, "cred.json", "request.json", "pres.json");
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    let o = verify(&d, "request.json", "pres.json");
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stdout));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["valid"], true);
+    assert!(v["pseudonym"].as_str().is_some());
+
+    // the same presentation again: the challenge is spent (exit 1, invalid)
+    let o = verify(&d, "request.json", "pres.json");
+    assert_eq!(code(&o), 1);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["error"], "challenge already used");
+
+    // the provider revokes serial 7; the registry applies it
+    ok(
+        &d,
+        &[
+            "provider",
+            "revoke",
+            "--key",
+            "provider.json",
+            "--serial",
+            "7",
+            "--out",
+            "revoke-7.json",
+        ],
+    );
+    let mut a = vec!["registry", "revoke", "--request", "revoke-7.json"];
+    a.extend_from_slice(&FILES);
+    ok(&d, &a);
+    // a fresh request against the newest roots: the holder's prover refuses (bad input, 2)
+    request(&d, "request2.json");
+    let o = prove(&d, "cred.json", "request2.json", "pres2.json");
+    assert_eq!(code(&o), 2);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("revoked"));
+    assert!(!d.join("pres2.json").exists());
+    // the old presentation, replayed against the fresh request: invalid (exit 1)
+    let o = verify(&d, "request2.json", "pres.json");
+    assert_eq!(code(&o), 1);
+}
+
+#[test]
+fn files_are_never_clobbered_and_secrets_are_private() {
+    let (d, _) = world("files");
+    let before = std::fs::read(d.join("provider.json")).unwrap();
+    let o = run_in(
+        &d,
+        &[
+            "provider",
+            "keygen",
+            "--out",
+            "provider.json",
+            "--public",
+            "provider.pub.json",
+        ],
+    );
+    assert_eq!(code(&o), 2);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--force"));
+    assert_eq!(std::fs::read(d.join("provider.json")).unwrap(), before);
+    let o = run_in(&d, &["holder", "init", "--out", "holder.json"]);
+    assert_eq!(code(&o), 2);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        for f in ["provider.json", "holder.json"] {
+            let mode = std::fs::metadata(d.join(f)).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "{f}");
+        }
+    }
+    // --force replaces it
+    ok(
+        &d,
+        &[
+            "provider",
+            "keygen",
+            "--out",
+            "provider.json",
+            "--public",
+            "provider.pub.json",
+            "--force",
+        ],
+    );
+    assert_ne!(std::fs::read(d.join("provider.json")).unwrap(), before);
+}
+
+#[test]
+fn a_state_file_that_does_not_parse_is_reported_and_left_untouched() {
+    let (d, _) = world("garbage");
+    std::fs::write(d.join("registry.json"), b"{\"version\":1,").unwrap();
+    let o = run_in(
+        &d,
+        &[
+            "registry",
+            "approve",
+            "--registry",
+            "registry.json",
+            "--provider",
+            "provider.pub.json",
+            "--schema",
+            "credit-check",
+        ],
+    );
+    assert_eq!(code(&o), 2);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("registry.json"));
+    assert_eq!(
+        std::fs::read(d.join("registry.json")).unwrap(),
+        b"{\"version\":1,"
+    );
+    // bad usage is 2 too
+    let o = run_in(&d, &["verifier", "frobnicate"]);
+    assert_eq!(code(&o), 2);
+    let o = run_in(
+        &d,
+        &[
+            "provider",
+            "issue",
+            "--key",
+            "provider.json",
+            "--schema",
+            "no-such",
+            "--holder",
+            "1",
+            "--serial",
+            "1",
+            "--valid-from",
+            "1",
+            "--valid-until",
+            "2",
+            "--out",
+            "x.json",
+        ],
+    );
+    assert_eq!(code(&o), 2);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("unknown schema"));
+}
+
+/// Approvals killed at every point of their run: the registry file always parses, and holds
+/// either the approvals before the killed command or those after it.
+#[test]
+fn killing_the_command_mid_write_never_loses_the_state() {
+    let (d, _) = world("kill");
+    for i in 0..30u64 {
+        let key = format!("p{i}.json");
+        let public = format!("p{i}.pub.json");
+        ok(
+            &d,
+            &["provider", "keygen", "--out", &key, "--public", &public],
+        );
+        let before = json(
+            &d,
+            &[
+                "registry",
+                "root",
+                "--registry",
+                "registry.json",
+                "--revocations",
+                "revocations.json",
+            ],
+        );
+        let mut child = Command::new(bin())
+            .current_dir(&d)
+            .args([
+                "registry",
+                "approve",
+                "--registry",
+                "registry.json",
+                "--provider",
+                &public,
+                "--schema",
+                "eo-insurance",
+            ])
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_micros(300 * i));
+        let _ = child.kill();
+        let _ = child.wait();
+        // parses, and is the old or the new state
+        let after = json(
+            &d,
+            &[
+                "registry",
+                "root",
+                "--registry",
+                "registry.json",
+                "--revocations",
+                "revocations.json",
+            ],
+        );
+        let approved = run_in(
+            &d,
+            &[
+                "registry",
+                "approve",
+                "--registry",
+                "registry.json",
+                "--provider",
+                &public,
+                "--schema",
+                "eo-insurance",
+            ],
+        );
+        if after == before {
+            assert_eq!(
+                code(&approved),
+                0,
+                "state before the kill: the approval can be made"
+            );
+        } else {
+            assert_eq!(code(&approved), 2, "state after the kill: already approved");
+        }
+        // a killed command may leave its temporary file behind; it is never read as state
+        let leftovers: Vec<_> = std::fs::read_dir(&d)
+            .unwrap()
+            .filter_map(Result::ok)
+            .filter(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .starts_with(".registry.json.tmp")
+            })
+            .collect();
+        for e in leftovers {
+            std::fs::remove_file(e.path()).unwrap();
+        }
+    }
+}
