@@ -623,6 +623,52 @@ impl<R: RootAcceptance, S: NonceStore> Verifier<R, S> {
         presentation: &Presentation,
         now: u64,
     ) -> Result<Verified, VerifyError> {
+        let (inputs, verified) = self.check_and_consume(request, presentation, now)?;
+        self.verify_raw(&inputs, &presentation.proof)?;
+        Ok(verified)
+    }
+
+    /// Verifies many presentations, each the answer to its own request: every check of
+    /// [`Verifier::verify`] except the proof runs item by item (and consumes the item's
+    /// challenge), then the proofs of the items that passed are checked together with
+    /// [`verify_batch`]. If the batch fails, each of its items is checked alone, so every result
+    /// is exactly what [`Verifier::verify`] would have returned.
+    pub fn verify_many(
+        &self,
+        items: &[(&Request, &Presentation)],
+        now: u64,
+    ) -> Vec<Result<Verified, VerifyError>> {
+        let mut results = Vec::with_capacity(items.len());
+        let mut batch: Vec<([Fr; NUM_PUBLIC_INPUTS], &Proof)> = Vec::new();
+        let mut positions = Vec::new();
+        for (i, (request, presentation)) in items.iter().enumerate() {
+            match self.check_and_consume(request, presentation, now) {
+                Ok((inputs, verified)) => {
+                    batch.push((inputs, &presentation.proof));
+                    positions.push(i);
+                    results.push(Ok(verified));
+                }
+                Err(e) => results.push(Err(e)),
+            }
+        }
+        let refs: Vec<(&[Fr], &Proof)> = batch.iter().map(|(x, p)| (&x[..], *p)).collect();
+        if let Err(BatchError { bad }) = verify_batch(&self.pvk, &refs) {
+            for b in bad {
+                if let Some(&i) = positions.get(b) {
+                    results[i] = Err(VerifyError::InvalidProof);
+                }
+            }
+        }
+        results
+    }
+
+    /// Every check but the proof, then the challenge's consumption; returns the public inputs.
+    fn check_and_consume(
+        &self,
+        request: &Request,
+        presentation: &Presentation,
+        now: u64,
+    ) -> Result<([Fr; NUM_PUBLIC_INPUTS], Verified), VerifyError> {
         request.validate()?;
         if request.verifier_id != self.config.verifier_id {
             return Err(VerifyError::ChallengeUnknown);
@@ -649,13 +695,15 @@ impl<R: RootAcceptance, S: NonceStore> Verifier<R, S> {
             presentation.revocation_root,
             presentation.nullifier,
         );
-        self.verify_raw(&statement.to_field_elements(), &presentation.proof)?;
-        Ok(Verified {
-            policy: *request.policy(),
-            nullifier: (!scope.is_zero()).then_some(presentation.nullifier),
-            issuers_root: presentation.issuers_root,
-            revocation_root: presentation.revocation_root,
-        })
+        Ok((
+            statement.to_field_elements(),
+            Verified {
+                policy: *request.policy(),
+                nullifier: (!scope.is_zero()).then_some(presentation.nullifier),
+                issuers_root: presentation.issuers_root,
+                revocation_root: presentation.revocation_root,
+            },
+        ))
     }
 
     /// The bare proof check on raw public inputs: the count is checked first (ark-groth16 0.6

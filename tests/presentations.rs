@@ -848,3 +848,48 @@ fn batch_verification_accepts_good_batches_and_names_bad_items() {
         Err(vouchsafe::verifier::BatchError { bad: vec![0] })
     );
 }
+
+#[test]
+fn verify_many_checks_each_request_and_batches_the_proofs() {
+    let bg = Schema::background_check();
+    let w = world(&[&bg]);
+    let cred = background(&w, 1);
+    let v = verifier(&w, "client-many");
+    let mut reqs = Vec::new();
+    let mut pres = Vec::new();
+    for i in 0..3u64 {
+        let req = v
+            .request(passed(&bg), Some("m"), NOW, &mut rng(400 + i))
+            .unwrap();
+        let p = w
+            .holder
+            .prove(
+                &keys().0,
+                &req,
+                &cred,
+                &w.registry,
+                &w.revocations,
+                &mut rng(500 + i),
+            )
+            .unwrap();
+        reqs.push(req);
+        pres.push(p);
+    }
+    // item 2 answers request 2 with request 0's presentation: its proof is for another challenge
+    let items = [
+        (&reqs[0], &pres[0]),
+        (&reqs[1], &pres[1]),
+        (&reqs[2], &pres[0]),
+    ];
+    let results = v.verify_many(&items, NOW);
+    assert!(results[0].is_ok());
+    assert!(results[1].is_ok());
+    assert_eq!(results[2], Err(VerifyError::InvalidProof));
+    // every challenge was consumed, the failed one too
+    let again = v.verify_many(&items[..1], NOW);
+    assert_eq!(again[0], Err(VerifyError::ChallengeReused));
+    assert_eq!(
+        v.verify(&reqs[2], &pres[2], NOW),
+        Err(VerifyError::ChallengeReused)
+    );
+}

@@ -288,6 +288,38 @@ enum HolderCmd {
     },
 }
 
+/// The pairs of a `--batch` folder, sorted by name.
+fn batch_pairs(dir: &Path) -> Result<Vec<(String, Request, Presentation)>, CliError> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map_err(|e| CliError::io(dir, &e))?
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            e.file_name()
+                .to_str()
+                .and_then(|n| n.strip_suffix(".request.json"))
+                .map(str::to_string)
+        })
+        .collect();
+    names.sort();
+    if names.is_empty() {
+        return Err(CliError::Input(format!(
+            "{}: no NAME.request.json files",
+            dir.display()
+        )));
+    }
+    names
+        .into_iter()
+        .map(|n| {
+            let rp = dir.join(format!("{n}.request.json"));
+            let pp = dir.join(format!("{n}.presentation.json"));
+            let r = Request::from_json(&read_text(&rp)?).map_err(bad(&rp.display().to_string()))?;
+            let p = Presentation::from_json(&read_text(&pp)?)
+                .map_err(bad(&pp.display().to_string()))?;
+            Ok((n, r, p))
+        })
+        .collect()
+}
+
 #[derive(Subcommand)]
 enum VerifierCmd {
     /// Makes a request: a policy, a fresh challenge, recorded in the verifier's state file.
@@ -335,11 +367,15 @@ enum VerifierCmd {
         #[arg(long)]
         id: String,
         /// The request file.
-        #[arg(long)]
-        request: PathBuf,
+        #[arg(long, required_unless_present = "batch", conflicts_with = "batch")]
+        request: Option<PathBuf>,
         /// The presentation file.
+        #[arg(long, required_unless_present = "batch", conflicts_with = "batch")]
+        presentation: Option<PathBuf>,
+        /// A folder of pairs NAME.request.json + NAME.presentation.json, verified together
+        /// (request checks one by one, proofs in one batch); exit 0 only if all are valid.
         #[arg(long)]
-        presentation: PathBuf,
+        batch: Option<PathBuf>,
         #[command(flatten)]
         files: RegistryFiles,
     },
@@ -914,13 +950,26 @@ fn run(cli: Cli) -> Result<(), CliError> {
             id,
             request,
             presentation,
+            batch,
             files,
         }) => {
             let vk = read_vk(&keys)?;
-            let req = Request::from_json(&read_text(&request)?)
-                .map_err(bad(&request.display().to_string()))?;
-            let pres = Presentation::from_json(&read_text(&presentation)?)
-                .map_err(bad(&presentation.display().to_string()))?;
+            let items = match (batch, request, presentation) {
+                (Some(dir), _, _) => batch_pairs(&dir)?,
+                (None, Some(rp), Some(pp)) => {
+                    let r = Request::from_json(&read_text(&rp)?)
+                        .map_err(bad(&rp.display().to_string()))?;
+                    let p = Presentation::from_json(&read_text(&pp)?)
+                        .map_err(bad(&pp.display().to_string()))?;
+                    vec![(pp.display().to_string(), r, p)]
+                }
+                _ => {
+                    return Err(CliError::Input(
+                        "give --request and --presentation, or --batch".into(),
+                    ))
+                }
+            };
+            let single = items.len() == 1;
             let reg = read_registry(&files.registry)?;
             let list = read_revocations(&files.revocations)?;
             let store = FileNonceStore::open(&state, &id)?;
@@ -933,21 +982,53 @@ fn run(cli: Cli) -> Result<(), CliError> {
                     verifier_id: id.clone(),
                 },
             );
-            match verifier.verify(&req, &pres, now()?) {
-                Ok(v) => {
-                    let n = v.nullifier.map(|n| field::to_decimal(&n));
-                    output(
-                        js,
-                        format!(
-                            "VALID: the policy holds{}",
-                            n.as_ref()
-                                .map(|n| format!("; pseudonym {n}"))
-                                .unwrap_or_default()
-                        ),
-                        json!({"valid": true, "pseudonym": n}),
-                    );
+            let pairs: Vec<(&Request, &Presentation)> =
+                items.iter().map(|(_, r, p)| (r, p)).collect();
+            let results = verifier.verify_many(&pairs, now()?);
+            let mut lines = Vec::new();
+            let mut rows = Vec::new();
+            let mut invalid = 0usize;
+            for ((name, _, _), r) in items.iter().zip(&results) {
+                match r {
+                    Ok(v) => {
+                        let n = v.nullifier.map(|n| field::to_decimal(&n));
+                        let p = n
+                            .as_ref()
+                            .map(|n| format!("; pseudonym {n}"))
+                            .unwrap_or_default();
+                        lines.push(format!("VALID {name}: the policy holds{p}"));
+                        rows.push(json!({"name": name, "valid": true, "pseudonym": n}));
+                    }
+                    Err(e) => {
+                        if single {
+                            return Err(CliError::Invalid(e.to_string()));
+                        }
+                        invalid += 1;
+                        lines.push(format!("INVALID {name}: {e}"));
+                        rows.push(json!({"name": name, "valid": false, "error": e.to_string()}));
+                    }
                 }
-                Err(e) => return Err(CliError::Invalid(e.to_string())),
+            }
+            if single {
+                let row = rows.first().cloned().unwrap_or(Value::Null);
+                let text = lines.first().cloned().unwrap_or_default();
+                output(
+                    js,
+                    text,
+                    json!({"valid": true, "pseudonym": row.get("pseudonym")}),
+                );
+                return Ok(());
+            }
+            output(
+                js,
+                lines.join("\n"),
+                json!({"valid": invalid == 0, "results": rows}),
+            );
+            if invalid > 0 {
+                return Err(CliError::Invalid(format!(
+                    "{invalid} of {} presentations are invalid",
+                    results.len()
+                )));
             }
         }
     }

@@ -466,3 +466,49 @@ fn killing_the_command_mid_write_never_loses_the_state() {
         }
     }
 }
+
+#[test]
+fn batch_verification_of_a_folder() {
+    let (d, commitment) = world("batch");
+    issue(&d, &commitment, "9", "cred.json");
+    std::fs::create_dir_all(d.join("inbox")).unwrap();
+    for name in ["a", "b", "c"] {
+        let req = format!("inbox/{name}.request.json");
+        let pres = format!("inbox/{name}.presentation.json");
+        request(&d, &req);
+        // c answers its request with a's presentation
+        if name != "c" {
+            let o = prove(&d, "cred.json", &req, &pres);
+            assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+        } else {
+            std::fs::copy(d.join("inbox/a.presentation.json"), d.join(&pres)).unwrap();
+        }
+    }
+    let mut a = vec![
+        "--json",
+        "verifier",
+        "verify",
+        "--keys",
+        "keys",
+        "--state",
+        "client.json",
+        "--id",
+        "acme",
+        "--batch",
+        "inbox",
+    ];
+    a.extend_from_slice(&FILES);
+    let o = run_in(&d, &a);
+    assert_eq!(code(&o), 1, "{}", String::from_utf8_lossy(&o.stderr));
+    let lines: Vec<&str> = std::str::from_utf8(&o.stdout).unwrap().lines().collect();
+    let v: Value = serde_json::from_str(lines[0]).unwrap();
+    let results = v["results"].as_array().unwrap();
+    assert_eq!(results.len(), 3);
+    assert_eq!(results[0]["valid"], true);
+    assert_eq!(results[1]["valid"], true);
+    assert_eq!(results[2]["valid"], false);
+    assert_eq!(results[2]["error"], "invalid proof");
+    // every challenge is spent: the same folder again is all invalid
+    let o = run_in(&d, &a);
+    assert_eq!(code(&o), 1);
+}
