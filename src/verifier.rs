@@ -404,8 +404,9 @@ pub trait NonceStore: Send + Sync {
     fn consume(&self, challenge: Fr, now: u64) -> Result<(), VerifyError>;
 }
 
-/// The default nonce store: a mutex-guarded map in memory. Expired entries are dropped on
-/// registration.
+/// The default nonce store: a mutex-guarded map in memory. Entries are kept for the life of
+/// the store (a spent or expired challenge must stay refused); a long-running verifier should
+/// use a store that drops entries once they have expired.
 #[derive(Debug, Default)]
 pub struct InMemoryNonceStore {
     entries: Mutex<HashMap<[u8; 32], (u64, bool)>>,

@@ -7,8 +7,9 @@ use std::fs::{self, File, OpenOptions};
 use std::io::Write;
 use std::path::Path;
 
-/// The largest state file we read (the proving key is about 2.6 MB).
-const MAX_FILE: u64 = 64 * 1024 * 1024;
+/// The largest state file we read: the library's cap for a full revocation list (the proving
+/// key is about 2.6 MB).
+const MAX_FILE: u64 = 256 * 1024 * 1024;
 
 /// Who may read a file we write.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -426,22 +426,39 @@ fn read_provider(path: &Path) -> Result<Provider, CliError> {
     Provider::from_secret_json(&text).map_err(bad(&path.display().to_string()))
 }
 
+/// The holder secret file: exactly `{"version":1,"holder_secret":"<64 lowercase hex>"}`.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HolderFile<'a> {
+    version: u64,
+    holder_secret: &'a str,
+}
+
 fn read_holder(path: &Path) -> Result<Holder, CliError> {
+    let not_holder = || CliError::Input(format!("{}: not a holder secret file", path.display()));
     let text = Zeroizing::new(read_text(path)?);
-    let v: Value = serde_json::from_str(&text)
-        .map_err(|_| CliError::Input(format!("{}: not a holder secret file", path.display())))?;
-    let hex = v
-        .get("holder_secret")
-        .and_then(Value::as_str)
-        .filter(|_| v.get("version").and_then(Value::as_u64) == Some(1))
-        .ok_or_else(|| CliError::Input(format!("{}: not a holder secret file", path.display())))?;
-    let bytes = Zeroizing::new(
-        (0..hex.len() / 2)
-            .map(|i| u8::from_str_radix(hex.get(2 * i..2 * i + 2).unwrap_or("zz"), 16))
-            .collect::<Result<Vec<u8>, _>>()
-            .map_err(|_| CliError::Input(format!("{}: bad hex", path.display())))?,
-    );
-    let secret = HolderSecret::from_bytes(&bytes).map_err(bad(&path.display().to_string()))?;
+    // borrowed from the text: the secret is not copied while parsing
+    let f: HolderFile<'_> = serde_json::from_str(&text).map_err(|_| not_holder())?;
+    if f.version != 1 {
+        return Err(CliError::Input(format!(
+            "{}: holder secret version {} (this build reads version 1)",
+            path.display(),
+            f.version
+        )));
+    }
+    let hex = f.holder_secret.as_bytes();
+    if hex.len() != 64 || !hex.iter().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f')) {
+        return Err(CliError::Input(format!(
+            "{}: the holder secret must be 64 lowercase hex digits",
+            path.display()
+        )));
+    }
+    let nibble = |c: u8| if c <= b'9' { c - b'0' } else { c - b'a' + 10 };
+    let mut bytes = Zeroizing::new([0u8; 32]);
+    for (b, pair) in bytes.iter_mut().zip(hex.chunks(2)) {
+        *b = nibble(pair[0]) << 4 | nibble(pair[1]);
+    }
+    let secret = HolderSecret::from_bytes(&bytes[..]).map_err(bad(&path.display().to_string()))?;
     Ok(Holder::new(secret))
 }
 
@@ -524,7 +541,13 @@ impl FileNonceStore {
                     path.display()
                 )));
             }
-            if let Some(map) = v.get("challenges").and_then(Value::as_object) {
+            let map = v
+                .get("challenges")
+                .and_then(Value::as_object)
+                .ok_or_else(|| {
+                    CliError::Input(format!("{}: no challenges object", path.display()))
+                })?;
+            {
                 for (k, e) in map {
                     let expires = e.get("expires_at").and_then(Value::as_u64);
                     let used = e.get("used").and_then(Value::as_bool);
@@ -591,7 +614,7 @@ impl NonceStore for StoreRef<'_> {
         match map.get(&key).copied() {
             None => Err(VerifyError::ChallengeUnknown),
             Some((_, true)) => Err(VerifyError::ChallengeReused),
-            Some((expires, false)) if now >= expires => Err(VerifyError::ChallengeExpired),
+            Some((expires, false)) if now > expires => Err(VerifyError::ChallengeExpired),
             Some((expires, false)) => {
                 map.insert(key, (expires, true));
                 // on disk before the proof is checked; if it cannot be written, refuse

@@ -349,6 +349,39 @@ fn a_state_file_that_does_not_parse_is_reported_and_left_untouched() {
         std::fs::read(d.join("registry.json")).unwrap(),
         b"{\"version\":1,"
     );
+    // a holder secret file must be exact: unknown fields and uppercase hex are refused
+    let good = std::fs::read_to_string(d.join("holder.json")).unwrap();
+    for bad in [
+        good.replace("\"}", "\",\"extra\":1}"),
+        good.to_uppercase()
+            .replace("VERSION", "version")
+            .replace("HOLDER_SECRET", "holder_secret"),
+        good.replace("\"version\":1", "\"version\":2"),
+    ] {
+        std::fs::write(d.join("holder2.json"), &bad).unwrap();
+        let o = run_in(
+            &d,
+            &[
+                "holder",
+                "accept",
+                "--secret",
+                "holder2.json",
+                "--credential",
+                "none.json",
+                "--registry",
+                "registry.json",
+            ],
+        );
+        assert_eq!(code(&o), 2, "{bad}");
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("holder2.json"),
+            "{bad}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(d.join("holder2.json")).unwrap(),
+            bad
+        );
+    }
     // bad usage is 2 too
     let o = run_in(&d, &["verifier", "frobnicate"]);
     assert_eq!(code(&o), 2);
