@@ -14,6 +14,7 @@ mod prover;
 pub mod verifier;
 
 pub mod credential;
+pub mod export;
 pub mod holder;
 pub mod provider;
 pub mod registry;
