@@ -86,6 +86,31 @@ enum Command {
     /// Client: requests and verification.
     #[command(subcommand)]
     Verifier(VerifierCmd),
+    /// Exports for other tools.
+    #[command(subcommand)]
+    Export(ExportCmd),
+}
+
+#[derive(Subcommand)]
+enum ExportCmd {
+    /// Writes verification_key.json, proof.json and public.json for `snarkjs groth16 verify`.
+    #[command(
+        after_help = "Example:\n  vouchsafe export snarkjs --keys keys --request request.json --presentation presentation.json --out snarkjs/\n  npx snarkjs groth16 verify snarkjs/verification_key.json snarkjs/public.json snarkjs/proof.json"
+    )]
+    Snarkjs {
+        /// The folder with verifying.key.
+        #[arg(long)]
+        keys: PathBuf,
+        /// The request the presentation answers (its public inputs come from it).
+        #[arg(long)]
+        request: PathBuf,
+        /// The presentation file.
+        #[arg(long)]
+        presentation: PathBuf,
+        /// The output folder.
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -967,6 +992,15 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 json!({"request": out}),
             );
         }
+        Command::Export(ExportCmd::Snarkjs {
+            keys,
+            request,
+            presentation,
+            out,
+        }) => {
+            let v = export_snarkjs(&keys, &request, &presentation, &out)?;
+            output(js, format!("snarkjs files written to {}", out.display()), v);
+        }
         Command::Verifier(VerifierCmd::Verify {
             keys,
             state,
@@ -1056,6 +1090,27 @@ fn run(cli: Cli) -> Result<(), CliError> {
         }
     }
     Ok(())
+}
+
+fn export_snarkjs(
+    keys: &Path,
+    request: &Path,
+    presentation: &Path,
+    out: &Path,
+) -> Result<Value, CliError> {
+    let vk = read_vk(keys)?;
+    let req =
+        Request::from_json(&read_text(request)?).map_err(bad(&request.display().to_string()))?;
+    let pres = Presentation::from_json(&read_text(presentation)?)
+        .map_err(bad(&presentation.display().to_string()))?;
+    let files = vouchsafe::export::snarkjs::Export::for_presentation(&vk, &req, &pres)
+        .write_to_dir(out)
+        .map_err(bad("export"))?;
+    Ok(json!({
+        "verification_key": files.verification_key,
+        "proof": files.proof,
+        "public": files.public,
+    }))
 }
 
 fn main() -> ExitCode {

@@ -248,6 +248,35 @@ fn the_whole_story() {
     assert_eq!(v["valid"], true);
     assert!(v["pseudonym"].as_str().is_some());
 
+    // the snarkjs export (snarkjs itself checks these files in tests/interop)
+    let e = json(
+        &d,
+        &[
+            "export",
+            "snarkjs",
+            "--keys",
+            "keys",
+            "--request",
+            "request.json",
+            "--presentation",
+            "pres.json",
+            "--out",
+            "snarkjs",
+        ],
+    );
+    let public: Value = serde_json::from_str(
+        &std::fs::read_to_string(d.join(e["public"].as_str().unwrap())).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(public.as_array().unwrap().len(), 7);
+    let vk: Value = serde_json::from_str(
+        &std::fs::read_to_string(d.join("snarkjs/verification_key.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(vk["protocol"], "groth16");
+    assert_eq!(vk["IC"].as_array().unwrap().len(), 8);
+    assert!(d.join("snarkjs/proof.json").exists());
+
     // the same presentation again: the challenge is spent (exit 1, invalid)
     let o = verify(&d, "request.json", "pres.json");
     assert_eq!(code(&o), 1);
