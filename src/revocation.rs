@@ -154,9 +154,13 @@ impl RevocationRequest {
         if s.len() > 64 * 1024 {
             return Err(bad("revocation request too large".into()));
         }
-        let w: RequestWire = serde_json::from_str(s).map_err(|e| bad(e.to_string()))?;
-        if w.version != 1 || w.kind != "vouchsafe-revocation-request" {
-            return Err(bad("unsupported version or kind".into()));
+        let w: RequestWire = crate::wire::decode_versioned(s)
+            .map_err(|e| bad(format!("revocation request: {e}")))?;
+        if w.kind != "vouchsafe-revocation-request" {
+            return Err(bad(format!(
+                "revocation request: kind {:?}, expected \"vouchsafe-revocation-request\"",
+                w.kind
+            )));
         }
         let f = |v: &str| field::parse_decimal(v).map_err(|e| bad(e.to_string()));
         let provider = PublicKey::from_xy(f(&w.provider_x)?, f(&w.provider_y)?)
@@ -302,9 +306,13 @@ impl RevocationList {
         if s.len() > MAX_REVOCATIONS_JSON_BYTES {
             return Err(bad("revocation list too large".into()));
         }
+        crate::wire::check_object_version(s).map_err(|e| bad(format!("revocation list: {e}")))?;
         let w: ListWire = serde_json::from_str(s).map_err(|e| bad(e.to_string()))?;
-        if w.version != 1 || w.kind != "vouchsafe-revocations" {
-            return Err(bad("unsupported version or kind".into()));
+        if w.kind != "vouchsafe-revocations" {
+            return Err(bad(format!(
+                "revocation list: kind {:?}, expected \"vouchsafe-revocations\"",
+                w.kind
+            )));
         }
         if w.history.len() != w.ids.len() + 1 {
             return Err(bad("history length".into()));

@@ -284,14 +284,9 @@ impl Request {
                 "request larger than {MAX_MESSAGE_BYTES} bytes"
             )));
         }
-        let j: RequestJson =
-            serde_json::from_str(s).map_err(|e| VerifyError::Malformed(e.to_string()))?;
-        if j.version != 1 {
-            return Err(VerifyError::Malformed(format!(
-                "unsupported request version {}",
-                j.version
-            )));
-        }
+        // size, object, version first, then the strict typed parse and shape check
+        let j: RequestJson = crate::wire::decode_versioned(s)
+            .map_err(|e| VerifyError::Malformed(format!("request: {e}")))?;
         if j.predicates.len() > PREDICATES {
             return Err(VerifyError::Malformed("more than four predicates".into()));
         }
@@ -375,14 +370,8 @@ impl Presentation {
                 "presentation larger than {MAX_MESSAGE_BYTES} bytes"
             )));
         }
-        let j: PresentationJson =
-            serde_json::from_str(s).map_err(|e| VerifyError::Malformed(e.to_string()))?;
-        if j.version != 1 {
-            return Err(VerifyError::Malformed(format!(
-                "unsupported presentation version {}",
-                j.version
-            )));
-        }
+        let j: PresentationJson = crate::wire::decode_versioned(s)
+            .map_err(|e| VerifyError::Malformed(format!("presentation: {e}")))?;
         let f = |what: &str, v: &str| {
             field::parse_decimal(v).map_err(|e| VerifyError::Malformed(format!("{what}: {e}")))
         };

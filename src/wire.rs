@@ -143,6 +143,12 @@ struct VersionProbe {
 /// Checks the size, then that `input` is an object whose `version` is [`WIRE_VERSION`].
 pub(crate) fn check_envelope(input: &str) -> Result<(), DecodeError> {
     check_size(input)?;
+    check_object_version(input)
+}
+
+/// Checks that `input` is a JSON object whose `version` is [`WIRE_VERSION`], before any other
+/// field is looked at (for decoders with a size limit of their own).
+pub(crate) fn check_object_version(input: &str) -> Result<(), DecodeError> {
     if !input.trim_start().starts_with('{') {
         return Err(DecodeError::Json {
             message: "expected a JSON object".to_owned(),

@@ -893,3 +893,75 @@ fn verify_many_checks_each_request_and_batches_the_proofs() {
         Err(VerifyError::ChallengeReused)
     );
 }
+
+/// The version is read before anything else, so a future format with new fields is reported
+/// as a version, not as an unknown field; a JSON array in place of an object is refused.
+#[test]
+fn future_versions_and_arrays_are_refused_as_such() {
+    fn as_array(json: &str) -> String {
+        let v: serde_json::Value = serde_json::from_str(json).unwrap();
+        let values: Vec<serde_json::Value> = v.as_object().unwrap().values().cloned().collect();
+        serde_json::to_string(&values).unwrap()
+    }
+    fn future(json: &str) -> String {
+        json.replacen("\"version\":1", "\"version\":2,\"new_field\":true", 1)
+    }
+    let a = answered(Some("s"));
+    let msg = |r: Result<(), VerifyError>| match r {
+        Err(VerifyError::Malformed(m)) => m,
+        other => panic!("expected Malformed, got {other:?}"),
+    };
+    for json in [a.pres.to_json(), a.req.to_json()] {
+        let is_request = json.contains("verifier_id");
+        let check = |s: &str| {
+            if is_request {
+                Request::from_json(s).map(|_| ())
+            } else {
+                Presentation::from_json(s).map(|_| ())
+            }
+        };
+        assert_eq!(check(&json), Ok(()));
+        let m = msg(check(&future(&json)));
+        assert!(m.contains("unsupported version 2"), "{m}");
+        let m = msg(check(&as_array(&json)));
+        assert!(m.contains("expected a JSON object"), "{m}");
+    }
+    // a request must spell scope_label out (null for none): it is what the encoder writes
+    let r = a.req.to_json();
+    let without: serde_json::Value = {
+        let mut v: serde_json::Value = serde_json::from_str(&r).unwrap();
+        v.as_object_mut().unwrap().remove("scope_label");
+        v
+    };
+    assert!(matches!(
+        Request::from_json(&without.to_string()),
+        Err(VerifyError::Malformed(_))
+    ));
+    let provider = Provider::from_seed([9; 32]);
+    let rr = provider.revoke(Fr::from(5u64)).to_json();
+    assert!(vouchsafe::revocation::RevocationRequest::from_json(&rr).is_ok());
+    for (bad, want) in [
+        (future(&rr), "unsupported version 2"),
+        (as_array(&rr), "expected a JSON object"),
+    ] {
+        match vouchsafe::revocation::RevocationRequest::from_json(&bad) {
+            Err(vouchsafe::revocation::RevocationListError::Decode(m)) => {
+                assert!(m.contains(want), "{m}")
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    let list = RevocationList::new().to_json();
+    assert!(RevocationList::from_json(&list).is_ok());
+    for (bad, want) in [
+        (future(&list), "unsupported version 2"),
+        (as_array(&list), "expected a JSON object"),
+    ] {
+        match RevocationList::from_json(&bad) {
+            Err(vouchsafe::revocation::RevocationListError::Decode(m)) => {
+                assert!(m.contains(want), "{m}")
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}
