@@ -248,6 +248,30 @@ enum RegistryCmd {
         #[arg(long)]
         request: PathBuf,
     },
+    /// Prints the witness a credential's presentation uses: its approval path and the proof
+    /// that it is not revoked (public data, computed from the public files).
+    #[command(
+        after_help = "Example:\n  vouchsafe --json registry witness --registry registry.json --revocations revocations.json --credential cred.json"
+    )]
+    Witness {
+        #[command(flatten)]
+        files: RegistryFiles,
+        /// The signed credential file.
+        #[arg(long)]
+        credential: PathBuf,
+    },
+    /// Publishes the public state for holders and verifiers: copies of the registry and the
+    /// revocation list, and the current roots, written atomically into a folder.
+    #[command(
+        after_help = "Example:\n  vouchsafe registry export --registry registry.json --revocations revocations.json --out public/"
+    )]
+    Export {
+        #[command(flatten)]
+        files: RegistryFiles,
+        /// The output folder.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Prints the current roots.
     #[command(
         after_help = "Example:\n  vouchsafe registry root --registry registry.json --revocations revocations.json"
@@ -651,6 +675,32 @@ impl NonceStore for StoreRef<'_> {
     }
 }
 
+/// Runs `f` while showing progress on stderr: a ticking elapsed time on a terminal, one line
+/// otherwise (logs stay readable).
+fn with_progress<T>(what: &str, f: impl FnOnce() -> T) -> T {
+    use std::io::{IsTerminal, Write};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let done = AtomicBool::new(false);
+    let start = Instant::now();
+    std::thread::scope(|scope| {
+        if std::io::stderr().is_terminal() {
+            scope.spawn(|| {
+                while !done.load(Ordering::Relaxed) {
+                    eprint!("\r{what}... {:.1} s", start.elapsed().as_secs_f64());
+                    let _ = std::io::stderr().flush();
+                    std::thread::sleep(std::time::Duration::from_millis(200));
+                }
+                eprintln!("\r{what}: done in {:.1} s", start.elapsed().as_secs_f64());
+            });
+        } else {
+            eprintln!("{what}...");
+        }
+        let out = f();
+        done.store(true, Ordering::Relaxed);
+        out
+    })
+}
+
 fn output(json_mode: bool, text: String, value: Value) {
     if json_mode {
         println!("{value}");
@@ -672,9 +722,11 @@ fn run(cli: Cli) -> Result<(), CliError> {
                     )));
                 }
             }
-            eprintln!("setup: synthesizing the presentation circuit and making keys...");
             let t = Instant::now();
-            let (pk, vk) = setup_for_development(&mut OsRng).map_err(bad("setup"))?;
+            let (pk, vk) = with_progress("setup: synthesizing the circuit and making keys", || {
+                setup_for_development(&mut OsRng)
+            })
+            .map_err(bad("setup"))?;
             write_atomic(
                 &dir.join("proving.key"),
                 &pk.to_bytes(),
@@ -864,6 +916,88 @@ fn run(cli: Cli) -> Result<(), CliError> {
                     field::to_decimal(&id)
                 ),
                 json!({"id": field::to_decimal(&id), "root": root}),
+            );
+        }
+        Command::Registry(RegistryCmd::Witness { files, credential }) => {
+            let reg = read_registry(&files.registry)?;
+            let list = read_revocations(&files.revocations)?;
+            let cred = SignedCredential::from_json(&read_text(&credential)?)
+                .map_err(bad(&credential.display().to_string()))?;
+            let c = cred.credential();
+            let dec = |x: &Fr| field::to_decimal(x);
+            let siblings = |levels: &[Vec<Fr>]| -> Vec<Vec<String>> {
+                levels.iter().map(|l| l.iter().map(dec).collect()).collect()
+            };
+            let approval = reg
+                .approval_path(cred.provider(), c.schema_id())
+                .map_err(bad("approval"))?;
+            let revoked = list.is_revoked(cred.provider(), &c.serial());
+            let non_revocation = if revoked {
+                Value::Null
+            } else {
+                let w = list
+                    .witness(cred.provider(), &c.serial())
+                    .map_err(bad("revocation witness"))?;
+                json!({
+                    "low_value": dec(&w.low_value),
+                    "low_next": dec(&w.low_next),
+                    "index": w.path.index,
+                    "siblings": siblings(&w.path.siblings),
+                })
+            };
+            let v = json!({
+                "version": 1,
+                "kind": "vouchsafe-witness",
+                "issuers_root": dec(&reg.root()),
+                "approval": {"index": approval.index, "siblings": siblings(&approval.siblings)},
+                "revocation_root": dec(&list.root()),
+                "revoked": revoked,
+                "non_revocation": non_revocation,
+            });
+            output(
+                js,
+                format!(
+                    "approved at index {}; {}",
+                    approval.index,
+                    if revoked { "REVOKED" } else { "not revoked" }
+                ),
+                v,
+            );
+        }
+        Command::Registry(RegistryCmd::Export { files, out }) => {
+            let reg = read_registry(&files.registry)?;
+            let list = read_revocations(&files.revocations)?;
+            std::fs::create_dir_all(&out).map_err(|e| CliError::io(&out, &e))?;
+            let roots = json!({
+                "version": 1,
+                "issuers_root": field::to_decimal(&reg.root()),
+                "revocation_root": field::to_decimal(&list.root()),
+            });
+            write_atomic(
+                &out.join("registry.json"),
+                reg.to_snapshot_json().as_bytes(),
+                Access::Public,
+                true,
+            )?;
+            write_atomic(
+                &out.join("revocations.json"),
+                list.to_json().as_bytes(),
+                Access::Public,
+                true,
+            )?;
+            write_atomic(
+                &out.join("roots.json"),
+                roots.to_string().as_bytes(),
+                Access::Public,
+                true,
+            )?;
+            output(
+                js,
+                format!(
+                    "registry.json, revocations.json and roots.json written to {}",
+                    out.display()
+                ),
+                json!({"dir": out, "roots": roots}),
             );
         }
         Command::Registry(RegistryCmd::Root { files }) => {

@@ -283,6 +283,17 @@ fn the_whole_story() {
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["error"], "challenge already used");
 
+    // the witness of the credential: approved, not revoked
+    let mut a = vec!["registry", "witness", "--credential", "cred.json"];
+    a.extend_from_slice(&FILES);
+    let w = json(&d, &a);
+    assert_eq!(w["revoked"], false);
+    assert_eq!(w["approval"]["siblings"].as_array().unwrap().len(), 8);
+    assert_eq!(
+        w["non_revocation"]["siblings"].as_array().unwrap().len(),
+        10
+    );
+
     // the provider revokes serial 7; the registry applies it
     ok(
         &d,
@@ -300,6 +311,24 @@ fn the_whole_story() {
     let mut a = vec!["registry", "revoke", "--request", "revoke-7.json"];
     a.extend_from_slice(&FILES);
     ok(&d, &a);
+    let mut a = vec!["registry", "witness", "--credential", "cred.json"];
+    a.extend_from_slice(&FILES);
+    let w = json(&d, &a);
+    assert_eq!(w["revoked"], true);
+    assert!(w["non_revocation"].is_null());
+    // publishing: the exported roots are the current ones
+    let mut a = vec!["registry", "export", "--out", "public"];
+    a.extend_from_slice(&FILES);
+    let e = json(&d, &a);
+    let mut a = vec!["registry", "root"];
+    a.extend_from_slice(&FILES);
+    let roots = json(&d, &a);
+    assert_eq!(e["roots"]["issuers_root"], roots["issuers_root"]);
+    assert_eq!(e["roots"]["revocation_root"], roots["revocation_root"]);
+    assert_eq!(
+        std::fs::read(d.join("public/revocations.json")).unwrap(),
+        std::fs::read(d.join("revocations.json")).unwrap()
+    );
     // a fresh request against the newest roots: the holder's prover refuses (bad input, 2)
     request(&d, "request2.json");
     let o = prove(&d, "cred.json", "request2.json", "pres2.json");
