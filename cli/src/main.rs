@@ -567,6 +567,30 @@ fn parse_predicate(schema: &Schema, s: &str) -> Result<Predicate, CliError> {
     )))
 }
 
+/// Only the version of a file.
+#[derive(serde::Deserialize)]
+struct VersionProbe {
+    version: u64,
+}
+
+/// The verifier state file (docs/FORMATS.md 3.3), read strictly.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StateFile {
+    #[allow(dead_code)]
+    version: u64,
+    verifier_id: String,
+    challenges: BTreeMap<String, ChallengeEntry>,
+}
+
+/// One issued challenge.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChallengeEntry {
+    expires_at: u64,
+    used: bool,
+}
+
 /// The verifier's issued challenges, kept in its state file: registered when a request is
 /// made, consumed (and written to disk) before the proof is checked.
 struct FileNonceStore {
@@ -579,37 +603,42 @@ impl FileNonceStore {
     fn open(path: &Path, verifier_id: &str) -> Result<Self, CliError> {
         let mut entries = BTreeMap::new();
         if path.exists() {
-            let v: Value = serde_json::from_str(&read_text(path)?).map_err(|_| {
+            let text = read_text(path)?;
+            // the version first, so that a newer file is reported as such
+            let probe: VersionProbe = serde_json::from_str(&text).map_err(|_| {
                 CliError::Input(format!("{}: not a verifier state file", path.display()))
             })?;
-            if v.get("version").and_then(Value::as_u64) != Some(1)
-                || v.get("verifier_id").and_then(Value::as_str) != Some(verifier_id)
-            {
+            if probe.version != 1 {
                 return Err(CliError::Input(format!(
-                    "{}: not version 1 state of verifier {verifier_id:?}",
-                    path.display()
+                    "{}: verifier state version {} (this build reads version 1)",
+                    path.display(),
+                    probe.version
                 )));
             }
-            let map = v
-                .get("challenges")
-                .and_then(Value::as_object)
-                .ok_or_else(|| {
-                    CliError::Input(format!("{}: no challenges object", path.display()))
-                })?;
-            {
-                for (k, e) in map {
-                    let expires = e.get("expires_at").and_then(Value::as_u64);
-                    let used = e.get("used").and_then(Value::as_bool);
-                    match (expires, used) {
-                        (Some(x), Some(u)) => entries.insert(k.clone(), (x, u)),
-                        _ => {
-                            return Err(CliError::Input(format!(
-                                "{}: malformed challenge entry",
-                                path.display()
-                            )))
-                        }
-                    };
+            let f: StateFile = serde_json::from_str(&text).map_err(|e| {
+                CliError::Input(format!(
+                    "{}: not a verifier state file: {e}",
+                    path.display()
+                ))
+            })?;
+            if f.verifier_id != verifier_id {
+                return Err(CliError::Input(format!(
+                    "{}: the state of verifier {:?}, not {verifier_id:?}",
+                    path.display(),
+                    f.verifier_id
+                )));
+            }
+            for (k, e) in f.challenges {
+                let canonical = field::parse_decimal(&k)
+                    .map(|c| field::to_decimal(&c) == k)
+                    .unwrap_or(false);
+                if !canonical {
+                    return Err(CliError::Input(format!(
+                        "{}: challenge {k:?} is not a canonical field element",
+                        path.display()
+                    )));
                 }
+                entries.insert(k, (e.expires_at, e.used));
             }
         }
         Ok(FileNonceStore {

@@ -440,6 +440,33 @@ fn a_state_file_that_does_not_parse_is_reported_and_left_untouched() {
             bad
         );
     }
+    // a verifier state file with an unknown field is refused and left as it is
+    let state = "{\"version\":1,\"verifier_id\":\"acme\",\"challenges\":{},\"extra\":0}";
+    std::fs::write(d.join("client.json"), state).unwrap();
+    let o = run_in(
+        &d,
+        &[
+            "verifier",
+            "request",
+            "--keys",
+            "keys",
+            "--state",
+            "client.json",
+            "--id",
+            "acme",
+            "--schema",
+            "eo-insurance",
+            "--out",
+            "r.json",
+        ],
+    );
+    assert_eq!(code(&o), 2);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("client.json"));
+    assert_eq!(
+        std::fs::read_to_string(d.join("client.json")).unwrap(),
+        state
+    );
+    assert!(!d.join("r.json").exists());
     // bad usage is 2 too
     let o = run_in(&d, &["verifier", "frobnicate"]);
     assert_eq!(code(&o), 2);
