@@ -1216,7 +1216,11 @@ fn run(cli: Cli) -> Result<(), CliError> {
                             .as_ref()
                             .map(|n| format!("; pseudonym {n}"))
                             .unwrap_or_default();
-                        lines.push(format!("VALID {name}: the policy holds{p}"));
+                        lines.push(if single {
+                            format!("VALID: the policy holds{p}")
+                        } else {
+                            format!("VALID {name}: the policy holds{p}")
+                        });
                         rows.push(json!({"name": name, "valid": true, "pseudonym": n}));
                     }
                     Err(e) => {
