@@ -1002,24 +1002,13 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 "issuers_root": field::to_decimal(&reg.root()),
                 "revocation_root": field::to_decimal(&list.root()),
             });
-            write_atomic(
-                &out.join("registry.json"),
-                reg.to_snapshot_json().as_bytes(),
-                Access::Public,
-                true,
-            )?;
-            write_atomic(
-                &out.join("revocations.json"),
-                list.to_json().as_bytes(),
-                Access::Public,
-                true,
-            )?;
-            write_atomic(
-                &out.join("roots.json"),
-                roots.to_string().as_bytes(),
-                Access::Public,
-                true,
-            )?;
+            for (name, text) in [
+                ("registry.json", reg.to_snapshot_json()),
+                ("revocations.json", list.to_json()),
+                ("roots.json", roots.to_string()),
+            ] {
+                write_atomic(&out.join(name), text.as_bytes(), Access::Public, true)?;
+            }
             output(
                 js,
                 format!(
