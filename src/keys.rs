@@ -24,7 +24,7 @@ use vouchsafe_circuits::presentation::{PresentationCircuit, NUM_PUBLIC_INPUTS};
 
 /// Size of a compressed proof: A (32), B (64), C (32).
 pub const PROOF_LEN: usize = 128;
-/// Largest key file accepted before parsing (the presentation proving key is about 5 MiB).
+/// Largest key file accepted before parsing (the presentation proving key is about 2.6 MiB).
 pub const MAX_KEY_BYTES: usize = 64 * 1024 * 1024;
 
 /// Why a key or a proof was refused.

@@ -13,7 +13,9 @@
 //! **Guarantee.** A verifier accepts the newest revocation root and those replaced less than
 //! its window ago (default 10 minutes, [`crate::verifier::RegistryRoots::window_secs`]),
 //! so a revoked credential stops verifying at most one window after its revocation is
-//! published, everywhere, without the provider learning where the credential is used.
+//! published, at every verifier that has fetched the new history (a verifier holding an old
+//! copy keeps accepting its newest root), without the provider learning where the credential
+//! is used.
 
 use crate::provider::Provider;
 use crate::registry::{AcceptedRoots, PublishedRoot, Registry};

@@ -3,12 +3,13 @@
 //! A [`Request`] names the verifier, a fresh nonce (at least 128 random bits), the schema, up to
 //! four predicates on claim slots, an optional pseudonym scope label, the verifier's `now`, and
 //! the fingerprint of the verifying key it trusts. [`Verifier::verify`] rebuilds every public
-//! input from the request itself (DESIGN section 4) and takes from the presentation only the
-//! approved-provider root it names (accepted only if the verifier trusts it) and the nullifier.
+//! input from the request itself (DESIGN section 4) and takes from the presentation only the two
+//! roots it names (each accepted only if the verifier trusts it) and the nullifier.
 //!
-//! Checks, in order, before any pairing: the key fingerprint, the clock window, the request's
-//! expiry, the root, the nullifier/scope consistency, and the atomic consumption of the
-//! challenge. Errors are precise about these checks and deliberately coarse about the proof:
+//! Checks, in order, before any pairing: the request's own validity, the verifier id, the key
+//! fingerprint, the clock window, the two roots, the nullifier/scope consistency, and the atomic
+//! consumption of the challenge, which also refuses an expired request and a request other than
+//! the one issued with the challenge ([`Request::digest`]). Errors are precise about these checks and deliberately coarse about the proof:
 //! any proof that does not verify is [`VerifyError::InvalidProof`].
 
 use crate::keys::{KeyError, PreparedVerifyingKey, Proof};
@@ -64,6 +65,10 @@ pub enum VerifyError {
     /// The request expired before it was answered.
     #[error("challenge expired")]
     ChallengeExpired,
+    /// The request is not the one issued with this challenge (its policy, scope, times or key
+    /// were changed): only the verifier's own request may be used to verify.
+    #[error("the request differs from the one issued with this challenge")]
+    RequestAltered,
     /// The presentation names an approved-provider or revocation root the verifier does not
     /// know (or the zero root).
     #[error("root not accepted")]
@@ -226,6 +231,13 @@ impl Request {
         self.vk_fingerprint
     }
 
+    /// SHA-256 of the request's canonical JSON ([`Request::to_json`]): what the nonce store
+    /// keeps beside the challenge, so that verification uses exactly the issued request.
+    pub fn digest(&self) -> [u8; 32] {
+        use sha2::{Digest, Sha256};
+        Sha256::digest(self.to_json().as_bytes()).into()
+    }
+
     /// The challenge bound into the proof.
     pub fn challenge(&self) -> Fr {
         challenge(&self.verifier_id, &self.nonce)
@@ -384,13 +396,20 @@ impl Presentation {
     }
 }
 
-/// Where a verifier keeps the challenges it issued. Consuming must be atomic: of two
-/// concurrent presentations for one challenge, at most one may pass.
+/// Where a verifier keeps the challenges it issued, each with the digest of its whole request
+/// ([`Request::digest`]), so that a presentation is verified against exactly the request the
+/// verifier issued, never a copy a holder edited (weaker predicates, no scope, another `now`).
+/// Consuming must be atomic: of two concurrent presentations for one challenge, at most one may
+/// pass.
 pub trait NonceStore: Send + Sync {
-    /// Records a newly issued challenge, answerable until `expires_at`.
-    fn register(&self, challenge: Fr, expires_at: u64);
-    /// Marks the challenge used, or says why it cannot be.
-    fn consume(&self, challenge: Fr, now: u64) -> Result<(), VerifyError>;
+    /// Records a newly issued challenge and its request's digest, answerable until
+    /// `expires_at`. A challenge already recorded is left as it is (a repeated nonce must not
+    /// revive a spent challenge).
+    fn register(&self, challenge: Fr, request_digest: [u8; 32], expires_at: u64);
+    /// Marks the challenge used, or says why it cannot be: unknown, used, expired, or
+    /// [`VerifyError::RequestAltered`] (then it stays unused).
+    fn consume(&self, challenge: Fr, request_digest: [u8; 32], now: u64)
+        -> Result<(), VerifyError>;
 }
 
 /// The default nonce store: a mutex-guarded map in memory. Entries are kept for the life of
@@ -398,17 +417,29 @@ pub trait NonceStore: Send + Sync {
 /// use a store that drops entries once they have expired.
 #[derive(Debug, Default)]
 pub struct InMemoryNonceStore {
-    entries: Mutex<HashMap<[u8; 32], (u64, bool)>>,
+    entries: Mutex<HashMap<[u8; 32], Issued>>,
 }
 
+/// An issued challenge: its request's digest, its expiry, whether it was used.
+type Issued = ([u8; 32], u64, bool);
+
 impl NonceStore for InMemoryNonceStore {
-    fn register(&self, challenge: Fr, expires_at: u64) {
+    fn register(&self, challenge: Fr, request_digest: [u8; 32], expires_at: u64) {
         if let Ok(mut map) = self.entries.lock() {
-            map.insert(field::to_bytes_le(&challenge), (expires_at, false));
+            map.entry(field::to_bytes_le(&challenge)).or_insert((
+                request_digest,
+                expires_at,
+                false,
+            ));
         }
     }
 
-    fn consume(&self, challenge: Fr, now: u64) -> Result<(), VerifyError> {
+    fn consume(
+        &self,
+        challenge: Fr,
+        request_digest: [u8; 32],
+        now: u64,
+    ) -> Result<(), VerifyError> {
         let mut map = self
             .entries
             .lock()
@@ -416,8 +447,11 @@ impl NonceStore for InMemoryNonceStore {
         let key = field::to_bytes_le(&challenge);
         match map.get_mut(&key) {
             None => Err(VerifyError::ChallengeUnknown),
-            Some((_, true)) => Err(VerifyError::ChallengeReused),
-            Some((exp, used)) => {
+            Some((_, _, true)) => Err(VerifyError::ChallengeReused),
+            Some((digest, exp, used)) => {
+                if *digest != request_digest {
+                    return Err(VerifyError::RequestAltered);
+                }
                 if now > *exp {
                     return Err(VerifyError::ChallengeExpired);
                 }
@@ -602,7 +636,8 @@ impl<R: RootAcceptance, S: NonceStore> Verifier<R, S> {
             vk_fingerprint: self.pvk.fingerprint(),
         };
         r.validate()?;
-        self.nonces.register(r.challenge(), r.expires_at);
+        self.nonces
+            .register(r.challenge(), r.digest(), r.expires_at);
         Ok(r)
     }
 
@@ -679,7 +714,8 @@ impl<R: RootAcceptance, S: NonceStore> Verifier<R, S> {
             return Err(VerifyError::ZeroValue);
         }
         // consumed atomically, before the pairing: a replay never reaches the proof check
-        self.nonces.consume(request.challenge(), now)?;
+        self.nonces
+            .consume(request.challenge(), request.digest(), now)?;
         let statement = request.statement(
             presentation.issuers_root,
             presentation.revocation_root,

@@ -965,3 +965,41 @@ fn future_versions_and_arrays_are_refused_as_such() {
         }
     }
 }
+
+/// A holder who edits the request (here: "result == 1" weakened to "result == 0") can prove
+/// the edited request, but the verifier refuses it: the challenge was issued with the digest
+/// of the original request. Against the original, the proof is invalid.
+#[test]
+fn an_edited_request_is_refused() {
+    let bg = Schema::background_check();
+    let w = world(&[&bg]);
+    let failed = background(&w, 0);
+    let v = verifier(&w, "client-edit");
+    let req = v.request(passed(&bg), None, NOW, &mut rng(600)).unwrap();
+    let mut j: serde_json::Value = serde_json::from_str(&req.to_json()).unwrap();
+    assert_eq!(j["predicates"][0]["value"], "1");
+    j["predicates"][0]["value"] = serde_json::Value::String("0".into());
+    let edited = Request::from_json(&j.to_string()).unwrap();
+    assert_eq!(edited.challenge(), req.challenge());
+    let pres = w
+        .holder
+        .prove(
+            &keys().0,
+            &edited,
+            &failed,
+            &w.registry,
+            &w.revocations,
+            &mut rng(601),
+        )
+        .unwrap();
+    assert_eq!(
+        v.verify(&edited, &pres, NOW),
+        Err(VerifyError::RequestAltered)
+    );
+    // the refusal did not spend the challenge; the original request refuses the proof
+    assert_eq!(v.verify(&req, &pres, NOW), Err(VerifyError::InvalidProof));
+    assert_eq!(
+        v.verify(&req, &pres, NOW),
+        Err(VerifyError::ChallengeReused)
+    );
+}

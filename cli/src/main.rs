@@ -587,15 +587,24 @@ struct StateFile {
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ChallengeEntry {
+    request_sha256: String,
     expires_at: u64,
     used: bool,
 }
+
+/// Lowercase hex.
+fn to_hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// One challenge's entry: the request digest (hex), its expiry, whether it was used.
+type Entry = (String, u64, bool);
 
 /// The verifier's issued challenges, kept in its state file: registered when a request is
 /// made, consumed (and written to disk) before the proof is checked.
 struct FileNonceStore {
     path: PathBuf,
-    entries: Mutex<BTreeMap<String, (u64, bool)>>,
+    entries: Mutex<BTreeMap<String, Entry>>,
     error: Mutex<Option<String>>,
 }
 
@@ -638,7 +647,17 @@ impl FileNonceStore {
                         path.display()
                     )));
                 }
-                entries.insert(k, (e.expires_at, e.used));
+                let digest_ok = e.request_sha256.len() == 64
+                    && e.request_sha256
+                        .bytes()
+                        .all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f'));
+                if !digest_ok {
+                    return Err(CliError::Input(format!(
+                        "{}: request_sha256 of {k:?} is not 64 lowercase hex digits",
+                        path.display()
+                    )));
+                }
+                entries.insert(k, (e.request_sha256, e.expires_at, e.used));
             }
         }
         Ok(FileNonceStore {
@@ -648,14 +667,15 @@ impl FileNonceStore {
         })
     }
 
-    fn save(
-        &self,
-        entries: &BTreeMap<String, (u64, bool)>,
-        verifier_id: &str,
-    ) -> Result<(), CliError> {
+    fn save(&self, entries: &BTreeMap<String, Entry>, verifier_id: &str) -> Result<(), CliError> {
         let challenges: serde_json::Map<String, Value> = entries
             .iter()
-            .map(|(k, (x, u))| (k.clone(), json!({"expires_at": x, "used": u})))
+            .map(|(k, (d, x, u))| {
+                (
+                    k.clone(),
+                    json!({"request_sha256": d, "expires_at": x, "used": u}),
+                )
+            })
             .collect();
         let doc = json!({"version": 1, "verifier_id": verifier_id, "challenges": challenges});
         write_atomic(&self.path, doc.to_string().as_bytes(), Access::Public, true)
@@ -669,9 +689,13 @@ struct StoreRef<'a> {
 }
 
 impl NonceStore for StoreRef<'_> {
-    fn register(&self, challenge: Fr, expires_at: u64) {
+    fn register(&self, challenge: Fr, request_digest: [u8; 32], expires_at: u64) {
         if let Ok(mut map) = self.store.entries.lock() {
-            map.insert(field::to_decimal(&challenge), (expires_at, false));
+            map.entry(field::to_decimal(&challenge)).or_insert((
+                to_hex(&request_digest),
+                expires_at,
+                false,
+            ));
             if let Err(CliError::Input(e) | CliError::Invalid(e)) =
                 self.store.save(&map, &self.verifier_id)
             {
@@ -682,19 +706,27 @@ impl NonceStore for StoreRef<'_> {
         }
     }
 
-    fn consume(&self, challenge: Fr, now: u64) -> Result<(), VerifyError> {
+    fn consume(
+        &self,
+        challenge: Fr,
+        request_digest: [u8; 32],
+        now: u64,
+    ) -> Result<(), VerifyError> {
         let mut map = self
             .store
             .entries
             .lock()
             .map_err(|_| VerifyError::ChallengeUnknown)?;
         let key = field::to_decimal(&challenge);
-        match map.get(&key).copied() {
+        match map.get(&key).cloned() {
             None => Err(VerifyError::ChallengeUnknown),
-            Some((_, true)) => Err(VerifyError::ChallengeReused),
-            Some((expires, false)) if now > expires => Err(VerifyError::ChallengeExpired),
-            Some((expires, false)) => {
-                map.insert(key, (expires, true));
+            Some((_, _, true)) => Err(VerifyError::ChallengeReused),
+            Some((digest, _, false)) if digest != to_hex(&request_digest) => {
+                Err(VerifyError::RequestAltered)
+            }
+            Some((_, expires, false)) if now > expires => Err(VerifyError::ChallengeExpired),
+            Some((digest, expires, false)) => {
+                map.insert(key, (digest, expires, true));
                 // on disk before the proof is checked; if it cannot be written, refuse
                 self.store
                     .save(&map, &self.verifier_id)

@@ -283,6 +283,25 @@ fn the_whole_story() {
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["error"], "challenge already used");
 
+    // a holder who edits the request (here: drops the pseudonym scope) can prove it, but the
+    // verifier's state holds the digest of the request it issued: exit 1, nothing spent
+    request(&d, "request-e.json");
+    let mut j: Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("request-e.json")).unwrap()).unwrap();
+    j["scope_label"] = Value::Null;
+    std::fs::write(d.join("request-e.json"), j.to_string()).unwrap();
+    assert_eq!(
+        code(&prove(&d, "cred.json", "request-e.json", "pres-e.json")),
+        0
+    );
+    let o = verify(&d, "request-e.json", "pres-e.json");
+    assert_eq!(code(&o), 1);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        v["error"],
+        "the request differs from the one issued with this challenge"
+    );
+
     // the witness of the credential: approved, not revoked
     let mut a = vec!["registry", "witness", "--credential", "cred.json"];
     a.extend_from_slice(&FILES);
