@@ -412,25 +412,60 @@ pub trait NonceStore: Send + Sync {
         -> Result<(), VerifyError>;
 }
 
+/// A challenge as a nonce store keeps it, with the one consumption rule every store applies
+/// ([`IssuedChallenge::consume`]), so that stores differ in where they keep entries, never in
+/// what they accept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IssuedChallenge {
+    /// [`Request::digest`] of the request issued with the challenge.
+    pub request_digest: [u8; 32],
+    /// The request's `expires_at`: answerable while `now <= expires_at`.
+    pub expires_at: u64,
+    /// Whether a presentation has consumed it.
+    pub used: bool,
+}
+
+impl IssuedChallenge {
+    /// A fresh, unused challenge.
+    pub fn new(request_digest: [u8; 32], expires_at: u64) -> Self {
+        IssuedChallenge {
+            request_digest,
+            expires_at,
+            used: false,
+        }
+    }
+
+    /// Marks it used, or says why it cannot be, in this order: already used
+    /// ([`VerifyError::ChallengeReused`]), another request ([`VerifyError::RequestAltered`],
+    /// left unused), expired ([`VerifyError::ChallengeExpired`]).
+    pub fn consume(&mut self, request_digest: [u8; 32], now: u64) -> Result<(), VerifyError> {
+        if self.used {
+            return Err(VerifyError::ChallengeReused);
+        }
+        if self.request_digest != request_digest {
+            return Err(VerifyError::RequestAltered);
+        }
+        if now > self.expires_at {
+            return Err(VerifyError::ChallengeExpired);
+        }
+        self.used = true;
+        Ok(())
+    }
+}
+
 /// The default nonce store: a mutex-guarded map in memory. Entries are kept for the life of
 /// the store (a spent or expired challenge must stay refused); a long-running verifier should
 /// use a store that drops entries once they have expired.
 #[derive(Debug, Default)]
 pub struct InMemoryNonceStore {
-    entries: Mutex<HashMap<[u8; 32], Issued>>,
+    entries: Mutex<HashMap<[u8; 32], IssuedChallenge>>,
 }
-
-/// An issued challenge: its request's digest, its expiry, whether it was used.
-type Issued = ([u8; 32], u64, bool);
 
 impl NonceStore for InMemoryNonceStore {
     fn register(&self, challenge: Fr, request_digest: [u8; 32], expires_at: u64) {
         if let Ok(mut map) = self.entries.lock() {
-            map.entry(field::to_bytes_le(&challenge)).or_insert((
-                request_digest,
-                expires_at,
-                false,
-            ));
+            map.entry(field::to_bytes_le(&challenge))
+                .or_insert(IssuedChallenge::new(request_digest, expires_at));
         }
     }
 
@@ -444,21 +479,9 @@ impl NonceStore for InMemoryNonceStore {
             .entries
             .lock()
             .map_err(|_| VerifyError::ChallengeUnknown)?;
-        let key = field::to_bytes_le(&challenge);
-        match map.get_mut(&key) {
-            None => Err(VerifyError::ChallengeUnknown),
-            Some((_, _, true)) => Err(VerifyError::ChallengeReused),
-            Some((digest, exp, used)) => {
-                if *digest != request_digest {
-                    return Err(VerifyError::RequestAltered);
-                }
-                if now > *exp {
-                    return Err(VerifyError::ChallengeExpired);
-                }
-                *used = true;
-                Ok(())
-            }
-        }
+        map.get_mut(&field::to_bytes_le(&challenge))
+            .ok_or(VerifyError::ChallengeUnknown)?
+            .consume(request_digest, now)
     }
 }
 

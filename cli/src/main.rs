@@ -25,7 +25,8 @@ use vouchsafe::registry::Registry;
 use vouchsafe::revocation::{RevocationList, RevocationRequest};
 use vouchsafe::schema::{ClaimKind, Schema};
 use vouchsafe::verifier::{
-    NonceStore, Presentation, RegistryRoots, Request, Verifier, VerifierConfig, VerifyError,
+    IssuedChallenge, NonceStore, Presentation, RegistryRoots, Request, Verifier, VerifierConfig,
+    VerifyError,
 };
 use zeroize::Zeroizing;
 
@@ -194,6 +195,20 @@ struct RegistryFiles {
     revocations: PathBuf,
 }
 
+/// A provider and a schema, in a registry file: what approve and withdraw act on.
+#[derive(Args)]
+struct ApprovalArgs {
+    /// The registry file.
+    #[arg(long)]
+    registry: PathBuf,
+    /// The provider's public key file.
+    #[arg(long)]
+    provider: PathBuf,
+    /// The schema.
+    #[arg(long)]
+    schema: String,
+}
+
 #[derive(Subcommand)]
 enum RegistryCmd {
     /// Creates an empty registry and revocation list.
@@ -212,30 +227,16 @@ enum RegistryCmd {
         after_help = "Example:\n  vouchsafe registry approve --registry registry.json --provider provider.pub.json --schema eo-insurance"
     )]
     Approve {
-        /// The registry file.
-        #[arg(long)]
-        registry: PathBuf,
-        /// The provider's public key file.
-        #[arg(long)]
-        provider: PathBuf,
-        /// The schema.
-        #[arg(long)]
-        schema: String,
+        #[command(flatten)]
+        approval: ApprovalArgs,
     },
     /// Withdraws a provider's approval for a schema.
     #[command(
         after_help = "Example:\n  vouchsafe registry withdraw --registry registry.json --provider provider.pub.json --schema eo-insurance"
     )]
     Withdraw {
-        /// The registry file.
-        #[arg(long)]
-        registry: PathBuf,
-        /// The provider's public key file.
-        #[arg(long)]
-        provider: PathBuf,
-        /// The schema.
-        #[arg(long)]
-        schema: String,
+        #[command(flatten)]
+        approval: ApprovalArgs,
     },
     /// Applies a provider's signed revocation request.
     #[command(
@@ -457,6 +458,32 @@ fn parse_fr(s: &str, what: &str) -> Result<Fr, CliError> {
     field::parse_decimal(s).map_err(bad(what))
 }
 
+/// Reads the registry, applies `change` to the provider and schema, writes the registry back
+/// (atomically) and returns the change's result with the new root.
+fn change_approval<T>(
+    a: &ApprovalArgs,
+    what: &str,
+    change: impl FnOnce(
+        &mut Registry,
+        &vouchsafe::primitives::eddsa::PublicKey,
+        Fr,
+        u64,
+    ) -> Result<T, vouchsafe::registry::RegistryError>,
+) -> Result<(T, String), CliError> {
+    let mut reg = read_registry(&a.registry)?;
+    let key = public_key_from_json(&read_text(&a.provider)?)
+        .map_err(bad(&a.provider.display().to_string()))?;
+    let s = schema(&a.schema)?;
+    let out = change(&mut reg, &key, s.id(), now()?).map_err(bad(what))?;
+    write_atomic(
+        &a.registry,
+        reg.to_snapshot_json().as_bytes(),
+        Access::Public,
+        true,
+    )?;
+    Ok((out, field::to_decimal(&reg.root())))
+}
+
 fn read_registry(path: &Path) -> Result<Registry, CliError> {
     Registry::from_snapshot_json(&read_text(path)?).map_err(bad(&path.display().to_string()))
 }
@@ -495,17 +522,12 @@ fn read_holder(path: &Path) -> Result<Holder, CliError> {
             f.version
         )));
     }
-    let hex = f.holder_secret.as_bytes();
-    if hex.len() != 64 || !hex.iter().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f')) {
+    let mut bytes = Zeroizing::new([0u8; 32]);
+    if !decode_hex32(f.holder_secret, &mut bytes) {
         return Err(CliError::Input(format!(
             "{}: the holder secret must be 64 lowercase hex digits",
             path.display()
         )));
-    }
-    let nibble = |c: u8| if c <= b'9' { c - b'0' } else { c - b'a' + 10 };
-    let mut bytes = Zeroizing::new([0u8; 32]);
-    for (b, pair) in bytes.iter_mut().zip(hex.chunks(2)) {
-        *b = nibble(pair[0]) << 4 | nibble(pair[1]);
     }
     let secret = HolderSecret::from_bytes(&bytes[..]).map_err(bad(&path.display().to_string()))?;
     Ok(Holder::new(secret))
@@ -597,14 +619,25 @@ fn to_hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// One challenge's entry: the request digest (hex), its expiry, whether it was used.
-type Entry = (String, u64, bool);
+/// Decodes exactly 64 lowercase hex digits into `out` (in place, so that a secret is never
+/// copied); false, with `out` unspecified, for anything else.
+fn decode_hex32(hex: &str, out: &mut [u8; 32]) -> bool {
+    let h = hex.as_bytes();
+    if h.len() != 64 || !h.iter().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f')) {
+        return false;
+    }
+    let nibble = |c: u8| if c <= b'9' { c - b'0' } else { c - b'a' + 10 };
+    for (b, pair) in out.iter_mut().zip(h.chunks(2)) {
+        *b = nibble(pair[0]) << 4 | nibble(pair[1]);
+    }
+    true
+}
 
 /// The verifier's issued challenges, kept in its state file: registered when a request is
 /// made, consumed (and written to disk) before the proof is checked.
 struct FileNonceStore {
     path: PathBuf,
-    entries: Mutex<BTreeMap<String, Entry>>,
+    entries: Mutex<BTreeMap<String, IssuedChallenge>>,
     error: Mutex<Option<String>>,
 }
 
@@ -647,17 +680,19 @@ impl FileNonceStore {
                         path.display()
                     )));
                 }
-                let digest_ok = e.request_sha256.len() == 64
-                    && e.request_sha256
-                        .bytes()
-                        .all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f'));
-                if !digest_ok {
+                let mut request_digest = [0u8; 32];
+                if !decode_hex32(&e.request_sha256, &mut request_digest) {
                     return Err(CliError::Input(format!(
                         "{}: request_sha256 of {k:?} is not 64 lowercase hex digits",
                         path.display()
                     )));
                 }
-                entries.insert(k, (e.request_sha256, e.expires_at, e.used));
+                let issued = IssuedChallenge {
+                    request_digest,
+                    expires_at: e.expires_at,
+                    used: e.used,
+                };
+                entries.insert(k, issued);
             }
         }
         Ok(FileNonceStore {
@@ -667,14 +702,20 @@ impl FileNonceStore {
         })
     }
 
-    fn save(&self, entries: &BTreeMap<String, Entry>, verifier_id: &str) -> Result<(), CliError> {
+    fn save(
+        &self,
+        entries: &BTreeMap<String, IssuedChallenge>,
+        verifier_id: &str,
+    ) -> Result<(), CliError> {
         let challenges: serde_json::Map<String, Value> = entries
             .iter()
-            .map(|(k, (d, x, u))| {
-                (
-                    k.clone(),
-                    json!({"request_sha256": d, "expires_at": x, "used": u}),
-                )
+            .map(|(k, c)| {
+                let entry = json!({
+                    "request_sha256": to_hex(&c.request_digest),
+                    "expires_at": c.expires_at,
+                    "used": c.used,
+                });
+                (k.clone(), entry)
             })
             .collect();
         let doc = json!({"version": 1, "verifier_id": verifier_id, "challenges": challenges});
@@ -691,11 +732,8 @@ struct StoreRef<'a> {
 impl NonceStore for StoreRef<'_> {
     fn register(&self, challenge: Fr, request_digest: [u8; 32], expires_at: u64) {
         if let Ok(mut map) = self.store.entries.lock() {
-            map.entry(field::to_decimal(&challenge)).or_insert((
-                to_hex(&request_digest),
-                expires_at,
-                false,
-            ));
+            map.entry(field::to_decimal(&challenge))
+                .or_insert(IssuedChallenge::new(request_digest, expires_at));
             if let Err(CliError::Input(e) | CliError::Invalid(e)) =
                 self.store.save(&map, &self.verifier_id)
             {
@@ -717,22 +755,13 @@ impl NonceStore for StoreRef<'_> {
             .entries
             .lock()
             .map_err(|_| VerifyError::ChallengeUnknown)?;
-        let key = field::to_decimal(&challenge);
-        match map.get(&key).cloned() {
-            None => Err(VerifyError::ChallengeUnknown),
-            Some((_, _, true)) => Err(VerifyError::ChallengeReused),
-            Some((digest, _, false)) if digest != to_hex(&request_digest) => {
-                Err(VerifyError::RequestAltered)
-            }
-            Some((_, expires, false)) if now > expires => Err(VerifyError::ChallengeExpired),
-            Some((digest, expires, false)) => {
-                map.insert(key, (digest, expires, true));
-                // on disk before the proof is checked; if it cannot be written, refuse
-                self.store
-                    .save(&map, &self.verifier_id)
-                    .map_err(|_| VerifyError::ChallengeUnknown)
-            }
-        }
+        map.get_mut(&field::to_decimal(&challenge))
+            .ok_or(VerifyError::ChallengeUnknown)?
+            .consume(request_digest, now)?;
+        // on disk before the proof is checked; if it cannot be written, refuse
+        self.store
+            .save(&map, &self.verifier_id)
+            .map_err(|_| VerifyError::ChallengeUnknown)
     }
 }
 
@@ -907,23 +936,11 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 json!({"registry": files.registry, "revocations": files.revocations}),
             );
         }
-        Command::Registry(RegistryCmd::Approve {
-            registry,
-            provider,
-            schema: name,
-        }) => {
-            let mut reg = read_registry(&registry)?;
-            let key = public_key_from_json(&read_text(&provider)?)
-                .map_err(bad(&provider.display().to_string()))?;
-            let s = schema(&name)?;
-            let index = reg.approve(&key, s.id(), now()?).map_err(bad("approve"))?;
-            write_atomic(
-                &registry,
-                reg.to_snapshot_json().as_bytes(),
-                Access::Public,
-                true,
-            )?;
-            let root = field::to_decimal(&reg.root());
+        Command::Registry(RegistryCmd::Approve { approval }) => {
+            let (index, root) = change_approval(&approval, "approve", |reg, key, id, t| {
+                reg.approve(key, id, t)
+            })?;
+            let s = schema(&approval.schema)?;
             output(
                 js,
                 format!(
@@ -933,24 +950,11 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 json!({"index": index, "schema": s.name(), "root": root}),
             );
         }
-        Command::Registry(RegistryCmd::Withdraw {
-            registry,
-            provider,
-            schema: name,
-        }) => {
-            let mut reg = read_registry(&registry)?;
-            let key = public_key_from_json(&read_text(&provider)?)
-                .map_err(bad(&provider.display().to_string()))?;
-            let s = schema(&name)?;
-            reg.withdraw(&key, s.id(), now()?)
-                .map_err(bad("withdraw"))?;
-            write_atomic(
-                &registry,
-                reg.to_snapshot_json().as_bytes(),
-                Access::Public,
-                true,
-            )?;
-            let root = field::to_decimal(&reg.root());
+        Command::Registry(RegistryCmd::Withdraw { approval }) => {
+            let (_, root) = change_approval(&approval, "withdraw", |reg, key, id, t| {
+                reg.withdraw(key, id, t)
+            })?;
+            let s = schema(&approval.schema)?;
             output(
                 js,
                 format!("withdrawn for {}; new root {root}", s.name()),
