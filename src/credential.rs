@@ -42,6 +42,22 @@
 //! [`SignedCredential`]: crate::credential::SignedCredential
 //! [`SignedCredential::verify_signature`]: crate::credential::SignedCredential::verify_signature
 
+// Panic-free on untrusted input (SECURITY.md section 6.8): outside tests, no
+// unwrap, expect, panic, unchecked indexing or overflowing integer arithmetic in this module.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented,
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects
+    )
+)]
+
 use crate::schema::{ClaimKind, Schema};
 use crate::wire::{self, DecString, DecodeError, WIRE_VERSION};
 use ark_ff::PrimeField;
@@ -146,7 +162,7 @@ pub fn text_to_field(text: &str) -> Fr {
 /// uniformly random bytes kept by the holder, hides low-entropy data such as a name and a
 /// date of birth.
 pub fn pii_commitment(salt: &[u8; 32], data: &[u8]) -> Fr {
-    let mut msg = Zeroizing::new(Vec::with_capacity(salt.len() + data.len()));
+    let mut msg = Zeroizing::new(Vec::with_capacity(salt.len().saturating_add(data.len())));
     msg.extend_from_slice(salt);
     msg.extend_from_slice(data);
     hash_to_field(tags::PII_DST, &msg)
@@ -229,8 +245,12 @@ impl Credential {
     /// ([`CredentialError::ValueOutOfRange`]) and `expires_at <= issued_at`
     /// ([`CredentialError::BadValidity`]). Claims are not checked against any schema.
     pub fn from_slots(slots: [Fr; SLOTS]) -> Result<Credential, CredentialError> {
-        let date =
-            |slot: usize| fr_to_u64(&slots[slot]).ok_or(CredentialError::ValueOutOfRange { slot });
+        let date = |slot: usize| {
+            slots
+                .get(slot)
+                .and_then(fr_to_u64)
+                .ok_or(CredentialError::ValueOutOfRange { slot })
+        };
         let issued_at = date(ISSUED_AT_SLOT)?;
         let expires_at = date(EXPIRES_AT_SLOT)?;
         if expires_at <= issued_at {

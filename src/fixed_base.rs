@@ -7,6 +7,22 @@
 //! Size: 33 * 128 affine points (270 KB) per base. Public inputs are public: the code is not
 //! constant-time, and need not be.
 
+// Panic-free on untrusted input (SECURITY.md section 6.8): outside tests, no
+// unwrap, expect, panic, unchecked indexing or overflowing integer arithmetic in this module.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented,
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects
+    )
+)]
+
 use ark_bn254::{Fr, G1Affine, G1Projective};
 use ark_ec::{AdditiveGroup, AffineRepr, CurveGroup};
 use ark_ff::{BigInteger, PrimeField};
@@ -39,9 +55,11 @@ fn signed_digits(x: &Fr) -> [i16; WINDOWS] {
     let mut digits = [0i16; WINDOWS];
     let mut carry = 0i16;
     for (i, d) in digits.iter_mut().enumerate() {
-        let v = i16::from(bytes.get(i).copied().unwrap_or(0)) + carry;
+        // A byte plus a carry of 0 or 1: 0..=256, so `v - 256` is in -128..=0; i16 holds both
+        // exactly, and the saturating operations never saturate.
+        let v = i16::from(bytes.get(i).copied().unwrap_or(0)).saturating_add(carry);
         if v >= HALF as i16 {
-            *d = v - 256;
+            *d = v.saturating_sub(256);
             carry = 1;
         } else {
             *d = v;
@@ -81,11 +99,16 @@ impl FixedBaseTable {
 
     /// `acc += x P`.
     pub(crate) fn mul_add_into(&self, acc: &mut G1Projective, x: &Fr) {
-        for (i, &d) in signed_digits(x).iter().enumerate() {
-            if d == 0 {
+        // Window `i` owns `table[i * HALF..(i + 1) * HALF]`, and a digit `d != 0` has
+        // `1 <= |d| <= HALF`: its point is entry `|d| - 1` of the window's chunk.
+        for (window, &d) in self.table.chunks_exact(HALF).zip(signed_digits(x).iter()) {
+            let Some(point) = usize::from(d.unsigned_abs())
+                .checked_sub(1)
+                .and_then(|k| window.get(k))
+            else {
+                // d == 0: nothing to add
                 continue;
-            }
-            let point = &self.table[i * HALF + usize::from(d.unsigned_abs()) - 1];
+            };
             if d > 0 {
                 *acc += point;
             } else {

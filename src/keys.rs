@@ -12,6 +12,22 @@
 //! - [`setup_for_development`] runs a local, single-party setup: whoever runs it can forge
 //!   proofs. Production keys come from a multi-party ceremony (a later issue).
 
+// Panic-free on untrusted input (SECURITY.md section 6.8): outside tests, no
+// unwrap, expect, panic, unchecked indexing or overflowing integer arithmetic in this module.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented,
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects
+    )
+)]
+
 use crate::fixed_base::FixedBaseTable;
 use ark_bn254::{Bn254, Fr, G1Projective, G2Affine};
 use ark_ec::AffineRepr;
@@ -224,8 +240,16 @@ impl PreparedVerifyingKey {
     /// `IC_0 + sum_j x_j IC_(j+1)`: the public inputs' commitment, from the tables. The caller
     /// has checked that there are [`NUM_PUBLIC_INPUTS`] inputs.
     pub(crate) fn prepare_inputs(&self, inputs: &[Fr]) -> G1Projective {
-        let mut acc: G1Projective = self.pvk.vk.gamma_abc_g1[0].into();
-        for (x, table) in inputs.iter().zip(&self.ic[1..]) {
+        // Every key was checked to have NUM_PUBLIC_INPUTS + 1 commitments (`VerifyingKey::check`),
+        // so IC_0 exists; `skip(1)` pairs IC_(j+1)'s table with x_j.
+        let mut acc: G1Projective = self
+            .pvk
+            .vk
+            .gamma_abc_g1
+            .first()
+            .map(|ic0| (*ic0).into())
+            .unwrap_or_default();
+        for (x, table) in inputs.iter().zip(self.ic.iter().skip(1)) {
             table.mul_add_into(&mut acc, x);
         }
         acc
@@ -295,9 +319,11 @@ impl Proof {
 
     /// The canonical compressed encoding.
     pub fn to_bytes(&self) -> [u8; PROOF_LEN] {
+        // A compressed proof is exactly PROOF_LEN bytes.
         let mut out = [0u8; PROOF_LEN];
-        let v = encode(&self.0);
-        out.copy_from_slice(&v[..PROOF_LEN.min(v.len())]);
+        for (o, b) in out.iter_mut().zip(encode(&self.0)) {
+            *o = b;
+        }
         out
     }
 

@@ -1,4 +1,5 @@
 #![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
 
 /// The circomlib-compatible primitives, re-exported from `vouchsafe-circuits`: field encoding,
 /// Poseidon, Baby Jubjub, EdDSA-Poseidon, Merkle trees and comparisons, each with its gadget.

@@ -16,6 +16,22 @@
 //! checks the statement natively before proving, and a false witness gives a proof that fails
 //! verification (tested).
 
+// Panic-free on untrusted input (SECURITY.md section 6.8): outside tests, no
+// unwrap, expect, panic, unchecked indexing or overflowing integer arithmetic in this module.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented,
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects
+    )
+)]
+
 use crate::keys::KeyError;
 use ark_bn254::{Bn254, Fr};
 use ark_bn254::{G1Projective, G2Projective};
@@ -140,28 +156,41 @@ fn prove_from_assignment(
         |v: &[Fr]| -> Vec<BigInt<4>> { v.par_iter().map(|x| x.into_bigint()).collect() };
     let mut h = to_bigints(&h);
     // without the constant 1: query[0] is added as is
-    let mut z = to_bigints(&assignment[1..]);
-    let aux = &z[shape.num_instance - 1..];
+    let mut z = to_bigints(assignment.get(1..).unwrap_or_default());
+    // the witness part: after the instance variables (the constant 1 included, so at least 1)
+    let aux = z
+        .get(shape.num_instance.saturating_sub(1)..)
+        .unwrap_or_default();
+    let wrong_key =
+        || KeyError::Synthesis("the proving key does not belong to this circuit".into());
     if pk.a_query.len() != assignment.len()
+        || pk.b_g1_query.len() != assignment.len()
         || pk.b_g2_query.len() != assignment.len()
         || pk.l_query.len() != aux.len()
     {
-        return Err(KeyError::Synthesis(
-            "the proving key does not belong to this circuit".into(),
-        ));
+        return Err(wrong_key());
     }
+    // Each query has one entry per variable, the constant 1 first (the key comes from a file:
+    // its shape is checked, not assumed).
+    let (Some((a_one, a_query)), Some((b1_one, b1_query)), Some((b2_one, b2_query))) = (
+        pk.a_query.split_first(),
+        pk.b_g1_query.split_first(),
+        pk.b_g2_query.split_first(),
+    ) else {
+        return Err(wrong_key());
+    };
     let g1 = |bases: &[ark_bn254::G1Affine], scalars: &[BigInt<4>]| {
         G1Projective::msm_bigint(bases, scalars)
     };
     // five independent MSMs as rayon tasks: on 2 cores this beat arkworks' sequential order
     // (each MSM parallel inside) by 0-15% (BENCHMARKS.md)
     let ((a, b1), ((b2, l), hq)) = rayon::join(
-        || rayon::join(|| g1(&pk.a_query[1..], &z), || g1(&pk.b_g1_query[1..], &z)),
+        || rayon::join(|| g1(a_query, &z), || g1(b1_query, &z)),
         || {
             rayon::join(
                 || {
                     rayon::join(
-                        || G2Projective::msm_bigint(&pk.b_g2_query[1..], &z),
+                        || G2Projective::msm_bigint(b2_query, &z),
                         || g1(&pk.l_query, aux),
                     )
                 },
@@ -172,9 +201,9 @@ fn prove_from_assignment(
     h.zeroize();
     z.zeroize();
     let delta_g1 = pk.delta_g1.into_group();
-    let g_a = delta_g1 * r + pk.vk.alpha_g1 + pk.a_query[0] + a;
-    let g1_b = delta_g1 * s + pk.beta_g1 + pk.b_g1_query[0] + b1;
-    let g2_b = pk.vk.delta_g2.into_group() * s + pk.vk.beta_g2 + pk.b_g2_query[0] + b2;
+    let g_a = delta_g1 * r + pk.vk.alpha_g1 + a_one + a;
+    let g1_b = delta_g1 * s + pk.beta_g1 + b1_one + b1;
+    let g2_b = pk.vk.delta_g2.into_group() * s + pk.vk.beta_g2 + b2_one + b2;
     let g_c = g_a * s + g1_b * r - delta_g1 * (r * s) + l + hq;
     Ok(ark_groth16::Proof {
         a: g_a.into_affine(),

@@ -27,6 +27,22 @@
 //! [`public_key_to_bytes`]: crate::provider::public_key_to_bytes
 //! [`public_key_from_bytes`]: crate::provider::public_key_from_bytes
 
+// Panic-free on untrusted input (SECURITY.md section 6.8): outside tests, no
+// unwrap, expect, panic, unchecked indexing or overflowing integer arithmetic in this module.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented,
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects
+    )
+)]
+
 use crate::credential::{Credential, SignedCredential};
 use crate::wire::{self, DecString, DecodeError, WIRE_VERSION};
 use rand::{CryptoRng, RngCore};
@@ -103,14 +119,20 @@ impl Provider {
 
     /// The seed as versioned JSON (module docs). Handle with care.
     pub fn export_secret_json(&self) -> Zeroizing<String> {
-        const HEX: &[u8; 16] = b"0123456789abcdef";
+        /// The lowercase hex digit of the low four bits of `n` (`from_digit` of a value below
+        /// 16 always succeeds; the fallback is never taken).
+        fn hex_digit(n: u8) -> char {
+            char::from_digit(u32::from(n & 0x0f), 16).unwrap_or('0')
+        }
         let head = format!(r#"{{"version":{WIRE_VERSION},"kind":"{SECRET_KIND}","seed":""#);
         // Allocated once at its final size, so that no reallocation leaves a copy behind.
-        let mut out = Zeroizing::new(String::with_capacity(head.len() + 2 * SEED_LEN + 2));
+        let mut out = Zeroizing::new(String::with_capacity(
+            head.len().saturating_add(2 * SEED_LEN + 2),
+        ));
         out.push_str(&head);
         for b in self.key.seed() {
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 0x0f)]));
+            out.push(hex_digit(b >> 4));
+            out.push(hex_digit(*b));
         }
         out.push_str("\"}");
         out
@@ -163,8 +185,8 @@ struct SecretJson<'a> {
 fn decode_seed_hex(s: &str) -> Option<Zeroizing<[u8; SEED_LEN]>> {
     fn nibble(c: u8) -> Option<u8> {
         match c {
-            b'0'..=b'9' => Some(c - b'0'),
-            b'a'..=b'f' => Some(c - b'a' + 10),
+            b'0'..=b'9' => c.checked_sub(b'0'),
+            b'a'..=b'f' => c.checked_sub(b'a').and_then(|v| v.checked_add(10)),
             _ => None,
         }
     }

@@ -88,6 +88,22 @@
 //! [`MAX_SNAPSHOT_BYTES`]: crate::registry::MAX_SNAPSHOT_BYTES
 //! [`SNAPSHOT_VERSION`]: crate::registry::SNAPSHOT_VERSION
 
+// Panic-free on untrusted input (SECURITY.md section 6.8): outside tests, no
+// unwrap, expect, panic, unchecked indexing or overflowing integer arithmetic in this module.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented,
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects
+    )
+)]
+
 // The link targets above are absolute: rustdoc resolves these docs in the scope of lib.rs
 // (whose `///` line documents the module too), where the short names are unknown.
 
@@ -341,7 +357,7 @@ fn status_in(history: &[PublishedRoot], root: &Fr, now: u64, window_secs: u64) -
         if entry.root != *root {
             continue;
         }
-        let status = match history.get(i + 1) {
+        let status = match i.checked_add(1).and_then(|next| history.get(next)) {
             None => RootStatus::Current,
             Some(next) if now < next.published_at.saturating_add(window_secs) => {
                 RootStatus::WithinWindow
@@ -439,7 +455,9 @@ impl Registry {
             withdrawn: false,
         });
         self.active.insert((*provider, schema_id), index);
-        *self.schemas_per_provider.entry(*provider).or_insert(0) += 1;
+        // At most one per slot (65,536 slots): saturating is exact.
+        let count = self.schemas_per_provider.entry(*provider).or_insert(0);
+        *count = count.saturating_add(1);
         self.publish(now);
         Ok(index)
     }
@@ -666,7 +684,10 @@ impl Registry {
             }
         }
         let withdrawals = wire.approvals.iter().filter(|a| a.withdrawn).count() as u64;
-        let expected = 1 + wire.approvals.len() as u64 + withdrawals;
+        // Counts of a list held in memory: far below 2^64, so saturating is exact.
+        let expected = 1u64
+            .saturating_add(wire.approvals.len() as u64)
+            .saturating_add(withdrawals);
         let got = wire.history.len() as u64;
         if got != expected {
             return Err(RegistryError::HistoryLength { expected, got });
@@ -677,7 +698,7 @@ impl Registry {
             .position(|w| matches!(w, [a, b] if b.published_at < a.published_at))
         {
             return Err(RegistryError::HistoryOrder {
-                position: position as u64 + 1,
+                position: (position as u64).saturating_add(1),
             });
         }
 
@@ -726,7 +747,8 @@ impl Registry {
                 });
             }
             active.insert((a.provider, a.schema_id), a.index);
-            *schemas_per_provider.entry(a.provider).or_insert(0) += 1;
+            let count = schemas_per_provider.entry(a.provider).or_insert(0);
+            *count = count.saturating_add(1);
         }
 
         // The tree, and the one check that ties the approvals to the published roots.

@@ -17,15 +17,34 @@
 //! copy keeps accepting its newest root), without the provider learning where the credential
 //! is used.
 
+// Panic-free on untrusted input (SECURITY.md section 6.8): outside tests, no
+// unwrap, expect, panic, unchecked indexing or overflowing integer arithmetic in this module.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented,
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects
+    )
+)]
+
 use crate::provider::Provider;
 use crate::registry::{AcceptedRoots, PublishedRoot, Registry};
 use ark_ff::Zero;
-use serde::{Deserialize, Serialize};
+use serde::de::{IgnoredAny, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
+use std::fmt;
+use std::marker::PhantomData;
 use vouchsafe_circuits::eddsa::{PublicKey, Signature};
 use vouchsafe_circuits::field;
 use vouchsafe_circuits::poseidon;
 use vouchsafe_circuits::revocation::{
-    revocation_id, NonMembershipWitness, RevocationError, RevocationTree,
+    revocation_id, NonMembershipWitness, RevocationError, RevocationTree, REVOCATION_TREE_DEPTH,
 };
 use vouchsafe_circuits::tags::FieldTag;
 use vouchsafe_circuits::Fr;
@@ -153,7 +172,7 @@ impl RevocationRequest {
     /// Parses a request strictly (size, fields, version, key and signature encodings).
     pub fn from_json(s: &str) -> Result<Self, RevocationListError> {
         let bad = |m: String| RevocationListError::Decode(m);
-        if s.len() > 64 * 1024 {
+        if s.len() > crate::wire::MAX_JSON_BYTES {
             return Err(bad("revocation request too large".into()));
         }
         let w: RequestWire = crate::wire::decode_versioned(s)
@@ -309,23 +328,26 @@ impl RevocationList {
             return Err(bad("revocation list too large".into()));
         }
         crate::wire::check_object_version(s).map_err(|e| bad(format!("revocation list: {e}")))?;
-        let w: ListWire = serde_json::from_str(s).map_err(|e| bad(e.to_string()))?;
+        // At most MAX_STORED_IDS ids and MAX_STORED_HISTORY entries are kept; longer lists are
+        // counted ([`Capped`]) and refused below, so memory does not grow with their length.
+        let w: ListWireIn = serde_json::from_str(s).map_err(|e| bad(e.to_string()))?;
         if w.kind != "vouchsafe-revocations" {
             return Err(bad(format!(
                 "revocation list: kind {:?}, expected \"vouchsafe-revocations\"",
                 w.kind
             )));
         }
-        if w.history.len() != w.ids.len() + 1 {
+        if w.ids.total.checked_add(1) != Some(w.history.total) {
             return Err(bad("history length".into()));
         }
         let ids = w
             .ids
+            .items
             .iter()
             .map(|v| field::parse_decimal(v).map_err(|e| bad(e.to_string())))
             .collect::<Result<Vec<_>, _>>()?;
-        let mut history = Vec::with_capacity(w.history.len());
-        for r in &w.history {
+        let mut history = Vec::with_capacity(w.history.items.len());
+        for r in &w.history.items {
             if history
                 .last()
                 .is_some_and(|p: &PublishedRoot| p.published_at > r.published_at)
@@ -337,21 +359,92 @@ impl RevocationList {
                 published_at: r.published_at,
             });
         }
+        // More ids than the tree holds: the capacity + 1 ids kept make `from_ids` refuse with
+        // `Tree(Full)` after checking the first `capacity` of them, as it would on the whole
+        // list. Otherwise every id and (by the length check) every history entry was kept.
         let tree = RevocationTree::from_ids(ids.iter().copied()).map_err(tree_err)?;
-        if history.last().map(|r| r.root) != Some(tree.root()) {
+        if w.history.total != history.len() || history.last().map(|r| r.root) != Some(tree.root()) {
             return Err(bad("the ids do not produce the last published root".into()));
         }
         Ok(RevocationList { tree, ids, history })
     }
 }
 
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// The list as [`RevocationList::to_json`] writes it.
+#[derive(Serialize)]
 struct ListWire {
     version: u32,
     kind: String,
     ids: Vec<String>,
     history: Vec<RootWire>,
+}
+
+/// The most ids [`RevocationList::from_json`] keeps in memory: the tree's capacity
+/// (`4^10 - 1`) plus one, enough for `RevocationTree::from_ids` to report a longer list as
+/// full. Ids beyond are counted, not stored.
+const MAX_STORED_IDS: usize = 1 << (2 * REVOCATION_TREE_DEPTH);
+
+/// The most history entries [`RevocationList::from_json`] keeps: one per kept id plus the
+/// first. A longer history belongs to a list that is refused anyway.
+const MAX_STORED_HISTORY: usize = MAX_STORED_IDS + 1;
+
+/// The list as [`RevocationList::from_json`] reads it: the same fields, with the two lists
+/// capped in memory.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListWireIn {
+    #[allow(dead_code)] // checked by `check_object_version`; read to refuse duplicates
+    version: u32,
+    kind: String,
+    ids: Capped<String, MAX_STORED_IDS>,
+    history: Capped<RootWire, MAX_STORED_HISTORY>,
+}
+
+/// A JSON list of which the first `N` elements are decoded and kept, and the rest only counted:
+/// they are skipped without being stored (read as `IgnoredAny`), so a long list costs the
+/// memory of `N` elements at most (SECURITY.md section 6.8).
+struct Capped<T, const N: usize> {
+    /// The first `N` elements (all of them if there are no more).
+    items: Vec<T>,
+    /// The number of elements of the list.
+    total: usize,
+}
+
+struct CappedVisitor<T, const N: usize>(PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>, const N: usize> Visitor<'de> for CappedVisitor<T, N> {
+    type Value = Capped<T, N>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a sequence")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Capped<T, N>, A::Error> {
+        // No capacity from the size hint: never allocate by a claimed length.
+        let mut items = Vec::new();
+        while items.len() < N {
+            match seq.next_element::<T>()? {
+                Some(x) => items.push(x),
+                None => {
+                    return Ok(Capped {
+                        total: items.len(),
+                        items,
+                    })
+                }
+            }
+        }
+        let mut total = items.len();
+        while seq.next_element::<IgnoredAny>()?.is_some() {
+            total = total.saturating_add(1);
+        }
+        Ok(Capped { items, total })
+    }
+}
+
+impl<'de, T: Deserialize<'de>, const N: usize> Deserialize<'de> for Capped<T, N> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_seq(CappedVisitor(PhantomData))
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -373,4 +466,54 @@ pub fn witness_from_public_ids(
         .non_membership(revocation_id(&provider.point(), serial))
         .map_err(tree_err)?;
     Ok((tree.root(), w))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn capped_lists_keep_n_elements_and_count_all() {
+        let c: Capped<String, 2> = serde_json::from_str(r#"["a","b","c",4,{"x":[]}]"#).unwrap();
+        assert_eq!(c.items, ["a", "b"]);
+        assert_eq!(c.total, 5);
+        let short: Capped<String, 2> = serde_json::from_str(r#"["a"]"#).unwrap();
+        assert_eq!((short.items, short.total), (vec!["a".to_owned()], 1));
+        // the kept elements are typed as before
+        assert!(serde_json::from_str::<Capped<String, 2>>(r#"["a",1]"#).is_err());
+        assert!(serde_json::from_str::<Capped<String, 2>>(r#"{"a":1}"#).is_err());
+    }
+
+    #[test]
+    fn the_stored_ids_are_the_tree_capacity_plus_one() {
+        assert_eq!(
+            u64::try_from(MAX_STORED_IDS).unwrap(),
+            RevocationTree::capacity() + 1
+        );
+    }
+
+    /// More ids than the tree holds: refused as full, as before the cap, with only
+    /// `MAX_STORED_IDS` of them decoded.
+    #[test]
+    fn a_list_longer_than_the_tree_is_refused_as_full() {
+        let n = MAX_STORED_IDS + 1;
+        let ids = vec![r#""1""#; n].join(",");
+        let history = vec![r#"{"root":"1","published_at":0}"#; n + 1].join(",");
+        let json = format!(
+            r#"{{"version":1,"kind":"vouchsafe-revocations","ids":[{ids}],"history":[{history}]}}"#
+        );
+        assert_eq!(
+            RevocationList::from_json(&json).unwrap_err(),
+            RevocationListError::Tree(RevocationError::Full {
+                capacity: RevocationTree::capacity()
+            })
+        );
+        // and a history that does not match is still reported as such
+        let short =
+            format!(r#"{{"version":1,"kind":"vouchsafe-revocations","ids":[{ids}],"history":[]}}"#);
+        assert_eq!(
+            RevocationList::from_json(&short).unwrap_err(),
+            RevocationListError::Decode("history length".into())
+        );
+    }
 }

@@ -21,6 +21,22 @@
 //! [`tags::SCHEMA_ID_DST`]: crate::primitives::tags::SCHEMA_ID_DST
 //! [`Schema::all_builtin`]: crate::schema::Schema::all_builtin
 
+// Panic-free on untrusted input (SECURITY.md section 6.8): outside tests, no
+// unwrap, expect, panic, unchecked indexing or overflowing integer arithmetic in this module.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented,
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects
+    )
+)]
+
 use crate::credential::{FIRST_CLAIM_SLOT, SLOTS};
 use crate::wire::{self, DecodeError, WIRE_VERSION};
 use serde::{Deserialize, Serialize};
@@ -168,7 +184,7 @@ impl Schema {
         }
         for (i, c) in claims.iter().enumerate() {
             check_name(&c.name)?;
-            if claims[..i].iter().any(|d| d.name == c.name) {
+            if claims.iter().take(i).any(|d| d.name == c.name) {
                 return Err(SchemaError::DuplicateClaim {
                     name: c.name.clone(),
                 });
@@ -292,7 +308,7 @@ impl Schema {
 
     /// The id a schema of this name and version has (see [`Schema::id`]).
     pub fn id_for(name: &str, version: u32) -> Fr {
-        let mut msg = Vec::with_capacity(name.len() + 5);
+        let mut msg = Vec::with_capacity(name.len().saturating_add(5));
         msg.extend_from_slice(name.as_bytes());
         msg.push(0);
         msg.extend_from_slice(&version.to_be_bytes());
@@ -304,7 +320,7 @@ impl Schema {
         self.claims
             .iter()
             .position(|c| c.name == name)
-            .map(|i| FIRST_CLAIM_SLOT + i)
+            .and_then(|i| FIRST_CLAIM_SLOT.checked_add(i))
     }
 
     /// The claim `name`, if the schema declares it.

@@ -12,6 +12,22 @@
 //! the one issued with the challenge ([`Request::digest`]). Errors are precise about these checks and deliberately coarse about the proof:
 //! any proof that does not verify is [`VerifyError::InvalidProof`].
 
+// Panic-free on untrusted input (SECURITY.md section 6.8): outside tests, no
+// unwrap, expect, panic, unchecked indexing or overflowing integer arithmetic in this module.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented,
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects
+    )
+)]
+
 use crate::keys::{KeyError, PreparedVerifyingKey, Proof};
 use crate::registry::{AcceptedRoots, RootStatus};
 use ark_bn254::Bn254;
@@ -103,14 +119,21 @@ fn unhex(s: &str, what: &str) -> Result<Vec<u8>, VerifyError> {
     if s.len() % 2 != 0 {
         return Err(bad());
     }
-    let digit = |c: u8| match c {
-        b'0'..=b'9' => Ok(c - b'0'),
-        b'a'..=b'f' => Ok(c - b'a' + 10),
-        _ => Err(bad()),
+    let digit = |c: u8| {
+        match c {
+            b'0'..=b'9' => c.checked_sub(b'0'),
+            b'a'..=b'f' => c.checked_sub(b'a').and_then(|v| v.checked_add(10)),
+            _ => None,
+        }
+        .ok_or_else(bad)
     };
+    // an even length: every chunk is a pair
     s.as_bytes()
-        .chunks(2)
-        .map(|p| Ok((digit(p[0])? << 4) | digit(p[1])?))
+        .chunks_exact(2)
+        .map(|p| match p {
+            [hi, lo] => Ok((digit(*hi)? << 4) | digit(*lo)?),
+            _ => Err(bad()),
+        })
         .collect()
 }
 
@@ -299,8 +322,13 @@ impl Request {
         // size, object, version first, then the strict typed parse and shape check
         let j: RequestJson = crate::wire::decode_versioned(s)
             .map_err(|e| VerifyError::Malformed(format!("request: {e}")))?;
-        if j.predicates.len() > PREDICATES {
-            return Err(VerifyError::Malformed("more than four predicates".into()));
+        // Exactly four, as `to_json` writes them (unused ones as `none`): one spelling per
+        // request.
+        if j.predicates.len() != PREDICATES {
+            return Err(VerifyError::Malformed(format!(
+                "{} predicates: exactly {PREDICATES} expected",
+                j.predicates.len()
+            )));
         }
         let field_err =
             |what: &str, e: field::FieldError| VerifyError::Malformed(format!("{what}: {e}"));
@@ -702,8 +730,8 @@ impl<R: RootAcceptance, S: NonceStore> Verifier<R, S> {
         let refs: Vec<(&[Fr], &Proof)> = batch.iter().map(|(x, p)| (&x[..], *p)).collect();
         if let Err(BatchError { bad }) = verify_batch(&self.pvk, &refs) {
             for b in bad {
-                if let Some(&i) = positions.get(b) {
-                    results[i] = Err(VerifyError::InvalidProof);
+                if let Some(result) = positions.get(b).and_then(|&i| results.get_mut(i)) {
+                    *result = Err(VerifyError::InvalidProof);
                 }
             }
         }
@@ -811,7 +839,8 @@ pub fn verify_batch(
         return verify_raw(pvk, inputs, proof).map_err(|_| BatchError { bad: vec![0] });
     }
     let mut a_points = Vec::with_capacity(items.len());
-    let mut g2: Vec<<Bn254 as Pairing>::G2Prepared> = Vec::with_capacity(items.len() + 2);
+    let mut g2: Vec<<Bn254 as Pairing>::G2Prepared> =
+        Vec::with_capacity(items.len().saturating_add(2));
     // sum_i r_i IC_i = (sum r_i) IC_0 + sum_j (sum_i r_i x_ij) IC_j: the public inputs of the
     // whole batch cost NUM_PUBLIC_INPUTS + 1 scalar multiplications, not that many per item
     let mut coeffs = [Fr::zero(); NUM_PUBLIC_INPUTS + 1];

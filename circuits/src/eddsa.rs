@@ -43,6 +43,22 @@
 //! Secret material is zeroized when a [`SecretKey`] is dropped; temporaries inside the
 //! arithmetic are not (arkworks is not constant-time either: SECURITY.md section 1, item 10).
 
+// Panic-free on untrusted input (SECURITY.md section 6.8): outside tests, no
+// unwrap, expect, panic, unchecked indexing or overflowing integer arithmetic in this module.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented,
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects
+    )
+)]
+
 use crate::babyjubjub::{self, Fs, Point, PointError};
 use crate::tags::{EDDSA_KEY_DST, EDDSA_NONCE_DST, EDDSA_PREFIX_DST};
 use crate::Fr;
@@ -53,6 +69,10 @@ use sha2::{Digest, Sha256, Sha512};
 use std::fmt;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
+// Gadget code: it lays out constraints over the prover's own witness, with indexes and sizes
+// fixed by the circuit's shape; no input bytes reach it. It keeps the unwrap/expect/panic
+// lints but not the indexing and integer-arithmetic ones of this module (SECURITY.md 6.8).
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 pub mod constraints;
 
 /// The number of bytes of a seed.
@@ -144,8 +164,9 @@ fn hash_to_nonzero_scalar(dst: &[u8], parts: &[&[u8]]) -> Fs {
     let mut wide = [0u8; 64];
     for counter in 0..u64::MAX {
         let mut h = Sha512::new();
-        h.update([dst.len().min(255) as u8]);
-        h.update(&dst[..dst.len().min(255)]);
+        let dst = dst.get(..255).unwrap_or(dst);
+        h.update([u8::try_from(dst.len()).unwrap_or(u8::MAX)]);
+        h.update(dst);
         for part in parts {
             h.update(part);
         }
@@ -278,16 +299,19 @@ impl Signature {
     /// packed `R8` on the curve ([`SignatureError::InvalidR8`]), and `S < l` read as a 256-bit
     /// little-endian integer ([`SignatureError::ScalarOutOfRange`]).
     pub fn from_bytes(bytes: &[u8]) -> Result<Signature, SignatureError> {
-        if bytes.len() != SIGNATURE_LEN {
+        let Some((r8_bytes, s_bytes)) = bytes
+            .split_first_chunk::<32>()
+            .filter(|_| bytes.len() == SIGNATURE_LEN)
+        else {
             return Err(SignatureError::Length {
                 expected: SIGNATURE_LEN,
                 got: bytes.len(),
             });
-        }
-        let r8 = babyjubjub::unpack(&bytes[..32]).map_err(SignatureError::InvalidR8)?;
+        };
+        let r8 = babyjubjub::unpack(r8_bytes).map_err(SignatureError::InvalidR8)?;
         // Every value >= r is also >= l.
-        let s = crate::field::from_bytes_le(&bytes[32..])
-            .map_err(|_| SignatureError::ScalarOutOfRange)?;
+        let s =
+            crate::field::from_bytes_le(s_bytes).map_err(|_| SignatureError::ScalarOutOfRange)?;
         if !scalar_in_range(&s) {
             return Err(SignatureError::ScalarOutOfRange);
         }

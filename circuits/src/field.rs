@@ -16,6 +16,22 @@
 //! big-endian 256-bit integer with its top three bits cleared. The result is uniform on
 //! `[0, 2^253)`, which lies below r, so no reduction happens at all.
 
+// Panic-free on untrusted input (SECURITY.md section 6.8): outside tests, no
+// unwrap, expect, panic, unchecked indexing or overflowing integer arithmetic in this module.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented,
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects
+    )
+)]
+
 use crate::Fr;
 use ark_ff::{BigInt, BigInteger, PrimeField};
 use sha2::{Digest, Sha256};
@@ -79,15 +95,18 @@ pub fn parse_decimal(s: &str) -> Result<Fr, FieldError> {
             got: bytes.len(),
         });
     }
-    if bytes.len() > 1 && bytes[0] == b'0' {
+    if let [b'0', _, ..] = bytes {
         return Err(FieldError::NonCanonical);
     }
-    // 77 digits fit in 256 bits (10^77 < 2^256), so the limb arithmetic cannot overflow.
+    // 77 digits fit in 256 bits (10^77 < 2^256), so the limbs cannot overflow. Within a step,
+    // `limb * 10 + carry <= (2^64 - 1) * 10 + 9 < 2^68` fits a u128, so the saturating
+    // operations below never saturate: they are exact.
     let mut limbs = [0u64; 4];
     for &b in bytes {
-        let mut carry = u128::from(b - b'0');
+        // `b` is an ASCII digit (checked above): its value is `b - b'0'`, in 0..=9.
+        let mut carry = u128::from(b.saturating_sub(b'0'));
         for limb in limbs.iter_mut() {
-            let v = u128::from(*limb) * 10 + carry;
+            let v = u128::from(*limb).saturating_mul(10).saturating_add(carry);
             *limb = v as u64;
             carry = v >> 64;
         }
@@ -113,7 +132,9 @@ pub fn parse_hex(s: &str) -> Result<Fr, FieldError> {
         .bytes()
         .position(|b| !(b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
     {
-        return Err(FieldError::InvalidCharacter { position: i + 2 });
+        return Err(FieldError::InvalidCharacter {
+            position: i.saturating_add(2),
+        });
     }
     if digits.len() != 64 {
         return Err(if digits.len() > 64 {
@@ -126,18 +147,26 @@ pub fn parse_hex(s: &str) -> Result<Fr, FieldError> {
         });
     }
     let mut be = [0u8; 32];
-    for (i, out) in be.iter_mut().enumerate() {
-        let hi = hex_val(digits.as_bytes()[2 * i]);
-        let lo = hex_val(digits.as_bytes()[2 * i + 1]);
+    for (out, pair) in be.iter_mut().zip(digits.as_bytes().chunks_exact(2)) {
+        // Every digit was checked above, and 64 digits make 32 pairs: the fallback is never
+        // taken.
+        let (Some(hi), Some(lo)) = (match pair {
+            [hi, lo] => (hex_val(*hi), hex_val(*lo)),
+            _ => (None, None),
+        }) else {
+            return Err(FieldError::NonCanonical);
+        };
         *out = (hi << 4) | lo;
     }
     from_bytes_be(&be)
 }
 
-fn hex_val(b: u8) -> u8 {
+/// The value of a lowercase hex digit.
+fn hex_val(b: u8) -> Option<u8> {
     match b {
-        b'0'..=b'9' => b - b'0',
-        _ => b - b'a' + 10,
+        b'0'..=b'9' => b.checked_sub(b'0'),
+        b'a'..=b'f' => b.checked_sub(b'a').and_then(|v| v.checked_add(10)),
+        _ => None,
     }
 }
 
@@ -158,33 +187,32 @@ pub fn from_bytes_le(bytes: &[u8]) -> Result<Fr, FieldError> {
         got: bytes.len(),
     })?;
     let mut limbs = [0u64; 4];
-    for (i, limb) in limbs.iter_mut().enumerate() {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(&arr[8 * i..8 * i + 8]);
-        *limb = u64::from_le_bytes(w);
+    for (limb, chunk) in limbs.iter_mut().zip(arr.chunks_exact(8)) {
+        // `chunks_exact(8)` yields 8-byte chunks only, so the conversion always succeeds.
+        if let Ok(w) = <[u8; 8]>::try_from(chunk) {
+            *limb = u64::from_le_bytes(w);
+        }
     }
     from_limbs(limbs)
 }
 
 /// Reads exactly 32 big-endian bytes; values `>= r` are refused.
 pub fn from_bytes_be(bytes: &[u8]) -> Result<Fr, FieldError> {
-    if bytes.len() != 32 {
-        return Err(FieldError::Length {
-            expected: 32,
-            got: bytes.len(),
-        });
-    }
-    let mut le = [0u8; 32];
-    for (i, b) in bytes.iter().rev().enumerate() {
-        le[i] = *b;
-    }
+    let mut le: [u8; 32] = bytes.try_into().map_err(|_| FieldError::Length {
+        expected: 32,
+        got: bytes.len(),
+    })?;
+    le.reverse();
     from_bytes_le(&le)
 }
 
 /// The canonical 32-byte little-endian encoding of `x`.
 pub fn to_bytes_le(x: &Fr) -> [u8; 32] {
+    // `to_bytes_le` of a 4-limb integer is exactly 32 bytes.
     let mut out = [0u8; 32];
-    out.copy_from_slice(&x.into_bigint().to_bytes_le());
+    for (o, b) in out.iter_mut().zip(x.into_bigint().to_bytes_le()) {
+        *o = b;
+    }
     out
 }
 
@@ -202,11 +230,14 @@ pub fn hash_to_field(dst: &[u8], msg: &[u8]) -> Fr {
     let mut h = Sha256::new();
     // Tags are compile-time constants shorter than 256 bytes; the length byte keeps
     // (dst, msg) pairs from running into each other.
-    h.update([dst.len().min(255) as u8]);
-    h.update(&dst[..dst.len().min(255)]);
+    let dst = dst.get(..255).unwrap_or(dst);
+    h.update([u8::try_from(dst.len()).unwrap_or(u8::MAX)]);
+    h.update(dst);
     h.update(msg);
     let mut digest: [u8; 32] = h.finalize().into();
-    digest[0] &= 0x1f;
+    if let Some(top) = digest.first_mut() {
+        *top &= 0x1f;
+    }
     // A 253-bit value is always below r (r > 2^253).
     match from_bytes_be(&digest) {
         Ok(x) => x,

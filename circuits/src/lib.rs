@@ -13,6 +13,8 @@
 //!
 //! The constraint budget of every gadget is in `circuits/README.md` and pinned by tests.
 
+#![forbid(unsafe_code)]
+
 pub mod babyjubjub;
 pub mod compare;
 pub mod eddsa;

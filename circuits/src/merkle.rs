@@ -27,6 +27,26 @@
 //! The gadgets are in [`constraints`]: 242 constraints per binary level and 303 per 4-ary level
 //! (path bits included).
 
+// Panic-free on untrusted input (SECURITY.md section 6.8): outside tests, no
+// unwrap, expect, panic, unchecked indexing or overflowing integer arithmetic in this module.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented,
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects
+    )
+)]
+
+// Gadget code: it lays out constraints over the prover's own witness, with indexes and sizes
+// fixed by the circuit's shape; no input bytes reach it. It keeps the unwrap/expect/panic
+// lints but not the indexing and integer-arithmetic ones of this module (SECURITY.md 6.8).
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 pub mod constraints;
 
 use crate::poseidon::{self, hash2, hash4};
@@ -82,15 +102,28 @@ impl Arity {
         if depth == 0 || depth > self.max_depth() {
             return Err(MerkleError::BadDepth { arity: self, depth });
         }
-        Ok(1u64 << (depth * self.bits_per_level()))
+        // At most 32 bits (32 binary levels or 16 4-ary ones): the shift is in range.
+        depth
+            .checked_mul(self.bits_per_level())
+            .and_then(|bits| u32::try_from(bits).ok())
+            .and_then(|bits| 1u64.checked_shl(bits))
+            .ok_or(MerkleError::BadDepth { arity: self, depth })
     }
 
     /// The position at level `level` of the node on the path of leaf `index`: bit `level` of
     /// the index (binary) or base-4 digit `level` (4-ary). `level` must be below `max_depth()`.
     fn position(self, index: u64, level: usize) -> usize {
-        let shift = level * self.bits_per_level();
-        let mask = (1u64 << self.bits_per_level()) - 1;
-        ((index >> shift) & mask) as usize
+        let mask: u64 = match self {
+            Arity::Binary => 0b1,
+            Arity::Quaternary => 0b11,
+        };
+        // Levels are below the depth (at most 32 bits of index): the shift is below 64. Were it
+        // not, the digit of a u64 that far up is 0.
+        let shift = level
+            .checked_mul(self.bits_per_level())
+            .and_then(|bits| u32::try_from(bits).ok())
+            .unwrap_or(u32::MAX);
+        (index.checked_shr(shift).unwrap_or(0) & mask) as usize
     }
 
     /// The inner node over `children` (`fan_out()` of them; others are ignored, missing ones
@@ -105,7 +138,7 @@ impl Arity {
 
     /// `z_0 = 0, ..., z_depth`: the value of an empty subtree of each height.
     fn zero_hashes(self, depth: usize) -> Vec<Fr> {
-        let mut zeros = Vec::with_capacity(depth + 1);
+        let mut zeros = Vec::with_capacity(depth.saturating_add(1));
         let mut z = Fr::zero();
         zeros.push(z);
         for _ in 0..depth {
@@ -197,13 +230,19 @@ pub fn leaf_hash(tag: FieldTag, data: &[Fr]) -> Result<Fr, MerkleError> {
     if data.is_empty() || data.len() > MAX_LEAF_DATA {
         return Err(MerkleError::LeafDataLength { got: data.len() });
     }
-    let mut inputs = Vec::with_capacity(data.len() + 1);
+    let mut inputs = Vec::with_capacity(data.len().saturating_add(1));
     inputs.push(tag.value());
     inputs.extend_from_slice(data);
     poseidon::hash(&inputs).map_err(|_| MerkleError::LeafDataLength { got: data.len() })
 }
 
 /// The value of slot `i` of a level, if it has been computed.
+/// The position of the first of the siblings of node `i`: `i` rounded down to a multiple of
+/// `fan_out` (2 or 4).
+fn first_sibling(i: u64, fan_out: u64) -> u64 {
+    i.saturating_sub(i.checked_rem(fan_out).unwrap_or(0))
+}
+
 fn get(level: &[Fr], i: u64) -> Option<Fr> {
     usize::try_from(i).ok().and_then(|i| level.get(i).copied())
 }
@@ -242,7 +281,8 @@ impl MerkleTree {
             capacity,
             len: 0,
             zeros: arity.zero_hashes(depth),
-            levels: vec![Vec::new(); depth + 1],
+            // depth <= 32, checked by `capacity`
+            levels: vec![Vec::new(); depth.saturating_add(1)],
         })
     }
 
@@ -268,7 +308,9 @@ impl MerkleTree {
                 .chunks(fan_out)
                 .map(|chunk| {
                     let mut children = [zero; 4];
-                    children[..chunk.len()].copy_from_slice(chunk);
+                    for (child, leaf) in children.iter_mut().zip(chunk) {
+                        *child = *leaf;
+                    }
                     arity.node(&children)
                 })
                 .collect();
@@ -336,7 +378,8 @@ impl MerkleTree {
             });
         }
         let index = self.len;
-        self.len += 1;
+        // len < capacity <= 2^32: exact.
+        self.len = self.len.saturating_add(1);
         self.set(index, leaf);
         Ok(index)
     }
@@ -373,14 +416,14 @@ impl MerkleTree {
         let mut siblings = Vec::with_capacity(self.depth);
         let mut i = index;
         for h in 0..self.depth {
-            let first = i - i % fan_out;
+            let first = first_sibling(i, fan_out);
             siblings.push(
-                (first..first + fan_out)
+                (first..first.saturating_add(fan_out))
                     .filter(|&j| j != i)
                     .map(|j| self.node_at(h, j))
                     .collect(),
             );
-            i /= fan_out;
+            i = i.checked_div(fan_out).unwrap_or(0);
         }
         Ok(MerklePath { index, siblings })
     }
@@ -431,13 +474,13 @@ impl MerkleTree {
             if h == self.depth {
                 break;
             }
-            let first = i - i % fan_out;
+            let first = first_sibling(i, fan_out);
             let mut children = [Fr::zero(); 4];
             for (k, child) in children.iter_mut().take(fan_out as usize).enumerate() {
-                *child = self.node_at(h, first + k as u64);
+                *child = self.node_at(h, first.saturating_add(k as u64));
             }
             value = self.arity.node(&children);
-            i /= fan_out;
+            i = i.checked_div(fan_out).unwrap_or(0);
         }
     }
 }
@@ -483,7 +526,7 @@ impl MerklePath {
                 got: self.siblings.len(),
             });
         }
-        let expected = arity.fan_out() - 1;
+        let expected = arity.fan_out().saturating_sub(1);
         if let Some((level, s)) = self
             .siblings
             .iter()

@@ -20,7 +20,32 @@
 //! The R1CS gadget is in [`constraints`]: `3 * (8t + R_P) - 3` constraints for `n` variable
 //! inputs (213 for one input, 240 for two, 609 for sixteen), exactly circomlib's count.
 
+// Panic-free on untrusted input (SECURITY.md section 6.8): outside tests, no
+// unwrap, expect, panic, unchecked indexing or overflowing integer arithmetic in this module.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented,
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects
+    )
+)]
+
+// Parameter generation (the Grain LFSR and the MDS matrix): runs once per width, for the widths
+// 2..=17 fixed at compile time; no input reaches it, and its indexes and loop bounds are
+// those constants (SECURITY.md section 6.8).
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 mod constants;
+
+// Gadget code: it lays out constraints over the prover's own witness, with indexes and sizes
+// fixed by the circuit's shape; no input bytes reach it. It keeps the unwrap/expect/panic
+// lints but not the indexing and integer-arithmetic ones of this module (SECURITY.md 6.8).
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 pub mod constraints;
 
 use crate::Fr;
@@ -109,21 +134,28 @@ impl Params {
     #[inline]
     fn is_full_round(&self, r: usize) -> bool {
         let half = self.full_rounds / 2;
-        r < half || r >= half + self.partial_rounds
+        r < half || r >= half.saturating_add(self.partial_rounds)
     }
 }
 
 static TABLES: [OnceLock<Params>; MAX_INPUTS] = [const { OnceLock::new() }; MAX_INPUTS];
 
-/// The parameters of width `t`, generated on first use. `t` must be in `2..=MAX_WIDTH`.
-fn table(t: usize) -> &'static Params {
-    TABLES[t - 2].get_or_init(|| constants::generate(t, constants::PARTIAL_ROUNDS[t - 2]))
+/// The parameters of width `t`, generated on first use, or `None` unless `t` is in
+/// `2..=MAX_WIDTH`.
+fn table(t: usize) -> Option<&'static Params> {
+    let i = t.checked_sub(2)?;
+    let partial_rounds = *constants::PARTIAL_ROUNDS.get(i)?;
+    Some(
+        TABLES
+            .get(i)?
+            .get_or_init(|| constants::generate(t, partial_rounds)),
+    )
 }
 
 /// The parameters for width `t` (`t = n + 1` for `n` inputs), or `None` unless `2 <= t <= 17`.
 /// Generated on first use and cached for the life of the process.
 pub fn params(t: usize) -> Option<&'static Params> {
-    (2..=MAX_WIDTH).contains(&t).then(|| table(t))
+    (2..=MAX_WIDTH).contains(&t).then(|| table(t)).flatten()
 }
 
 /// `x^5`.
@@ -135,38 +167,48 @@ fn sbox(x: &mut Fr) {
 }
 
 /// The permutation of `[0, inputs...]`, first element. `inputs.len()` must be `p.t - 1`.
+///
+/// The state is the first `t` entries of a `MAX_WIDTH` array (`2 <= t <= MAX_WIDTH`); every
+/// loop stops after `t` entries, through `take(t)` or a zip with a row or chunk of length `t`.
 fn permute(p: &Params, inputs: &[Fr]) -> Fr {
     let t = p.t;
     let mut state = [Fr::zero(); MAX_WIDTH];
     let mut next = [Fr::zero(); MAX_WIDTH];
-    state[1..t].copy_from_slice(inputs);
+    for (x, input) in state.iter_mut().skip(1).zip(inputs) {
+        *x = *input;
+    }
     for (r, constants) in p.round_constants.chunks_exact(t).enumerate() {
-        let s = &mut state[..t];
-        for (x, c) in s.iter_mut().zip(constants) {
+        for (x, c) in state.iter_mut().zip(constants) {
             *x += c;
         }
         if p.is_full_round(r) {
-            for x in s.iter_mut() {
+            for x in state.iter_mut().take(t) {
                 sbox(x);
             }
-        } else {
-            sbox(&mut s[0]);
+        } else if let Some(x) = state.first_mut() {
+            sbox(x);
         }
         for (out, row) in next.iter_mut().zip(p.mds_flat.chunks_exact(t)) {
             let mut acc = Fr::zero();
-            for (m, x) in row.iter().zip(s.iter()) {
+            for (m, x) in row.iter().zip(state.iter()) {
                 acc += *m * x;
             }
             *out = acc;
         }
-        s.copy_from_slice(&next[..t]);
+        for (x, n) in state.iter_mut().zip(next.iter()).take(t) {
+            *x = *n;
+        }
     }
-    state[0]
+    let [first, ..] = state;
+    first
 }
 
 /// Poseidon of 1 to [`MAX_INPUTS`] field elements (circomlib `Poseidon(n)`).
 pub fn hash(inputs: &[Fr]) -> Result<Fr, PoseidonError> {
-    let p = params(inputs.len() + 1)
+    let p = inputs
+        .len()
+        .checked_add(1)
+        .and_then(params)
         .filter(|_| !inputs.is_empty())
         .ok_or(PoseidonError::Arity { got: inputs.len() })?;
     Ok(permute(p, inputs))
@@ -174,12 +216,14 @@ pub fn hash(inputs: &[Fr]) -> Result<Fr, PoseidonError> {
 
 /// Poseidon of two elements (`Poseidon(2)`: binary Merkle nodes, key derivations).
 pub fn hash2(a: Fr, b: Fr) -> Fr {
-    permute(table(3), &[a, b])
+    // Width 3 is in the table: the fallback 0 is never taken.
+    table(3).map_or(Fr::zero(), |p| permute(p, &[a, b]))
 }
 
 /// Poseidon of four elements (`Poseidon(4)`: 4-ary Merkle nodes).
 pub fn hash4(x: [Fr; 4]) -> Fr {
-    permute(table(5), &x)
+    // Width 5 is in the table: the fallback 0 is never taken.
+    table(5).map_or(Fr::zero(), |p| permute(p, &x))
 }
 
 /// SHA-256 over the tables as serialized by [`table_digest`].
@@ -201,10 +245,11 @@ fn digest_tables<'a>(tables: impl IntoIterator<Item = (&'a [Fr], &'a [Vec<Fr>])>
 /// every element as 32 bytes big-endian, nothing else (no lengths, no separators). Generates
 /// every width on first call.
 pub fn table_digest() -> [u8; 32] {
-    digest_tables((2..=MAX_WIDTH).map(|t| {
-        let p = table(t);
-        (p.round_constants(), p.mds())
-    }))
+    digest_tables(
+        (2..=MAX_WIDTH)
+            .filter_map(table)
+            .map(|p| (p.round_constants(), p.mds())),
+    )
 }
 
 #[cfg(test)]

@@ -16,6 +16,22 @@
 //! [`issuer_leaf`], [`nullifier`], [`Policy::hash`]) so that the library and the circuit cannot
 //! drift apart. The gadget is [`PresentationCircuit`]; its cost is pinned in `circuits/README.md`.
 
+// Panic-free on untrusted input (SECURITY.md section 6.8): outside tests, no
+// unwrap, expect, panic, unchecked indexing or overflowing integer arithmetic in this module.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented,
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects
+    )
+)]
+
 use crate::babyjubjub::Point;
 use crate::eddsa::Signature;
 use crate::merkle::{Arity, MerklePath};
@@ -27,6 +43,10 @@ use ark_ff::{PrimeField, Zero};
 use std::fmt;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
+// Gadget code: it lays out constraints over the prover's own witness, with indexes and sizes
+// fixed by the circuit's shape; no input bytes reach it. It keeps the unwrap/expect/panic
+// lints but not the indexing and integer-arithmetic ones of this module (SECURITY.md 6.8).
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 pub mod constraints;
 pub use constraints::PresentationCircuit;
 
@@ -90,7 +110,15 @@ impl Op {
 
     /// The operator's name in requests (`none`, `eq`, `ne`, `lt`, `le`, `gt`, `ge`).
     pub fn name(self) -> &'static str {
-        ["none", "eq", "ne", "lt", "le", "gt", "ge"][self as usize]
+        match self {
+            Op::None => "none",
+            Op::Eq => "eq",
+            Op::Ne => "ne",
+            Op::Lt => "lt",
+            Op::Le => "le",
+            Op::Gt => "gt",
+            Op::Ge => "ge",
+        }
     }
 
     /// Parses a name given by [`Op::name`].
@@ -173,7 +201,10 @@ impl Predicate {
     /// Evaluates the predicate on a credential's slots. Order operators on a slot that is not
     /// a u64 are false.
     pub fn holds(&self, slots: &[Fr; SLOTS]) -> bool {
-        let x = slots[self.slot];
+        // `slot` is in 5..=15 (checked by `new`); a slot outside the credential holds nothing.
+        let Some(&x) = slots.get(self.slot) else {
+            return false;
+        };
         let as_u64 = |v: Fr| {
             let b = v.into_bigint();
             (b.num_bits_u64() <= 64).then(|| b.0[0])
@@ -217,9 +248,13 @@ impl Policy {
     /// `sum_i (slot_i + 16 op_i) 2^(7 i)`: slot (4 bits) and operator (3 bits) of each
     /// predicate, packed into one field element.
     pub fn packed_slots_and_ops(&self) -> Fr {
+        // Horner's rule from the last predicate: `packed = (packed << 7) | field_i`. Each field
+        // `slot + 16 op` is below 2^7 (slot < 16, op < 8), so the saturating operations are
+        // exact and the fields do not overlap; four fields take 28 bits.
         let mut packed = 0u64;
-        for (i, p) in self.predicates.iter().enumerate() {
-            packed |= ((p.slot as u64) + 16 * u64::from(p.op.code())) << (7 * i);
+        for p in self.predicates.iter().rev() {
+            let field = (p.slot as u64).saturating_add(u64::from(p.op.code()).saturating_mul(16));
+            packed = (packed << 7) | field;
         }
         Fr::from(packed)
     }
@@ -230,8 +265,8 @@ impl Policy {
         inputs[0] = FieldTag::Policy.value();
         inputs[1] = self.schema_id;
         inputs[2] = self.packed_slots_and_ops();
-        for (i, p) in self.predicates.iter().enumerate() {
-            inputs[3 + i] = p.value;
+        for (input, p) in inputs.iter_mut().skip(3).zip(&self.predicates) {
+            *input = p.value;
         }
         hash_or_zero(&inputs)
     }

@@ -40,6 +40,26 @@
 //! Capacity: `4^10 = 1,048,576` slots, one of them the sentinel, so 1,048,575 revocations.
 //! The gadget is in [`constraints`].
 
+// Panic-free on untrusted input (SECURITY.md section 6.8): outside tests, no
+// unwrap, expect, panic, unchecked indexing or overflowing integer arithmetic in this module.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented,
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects
+    )
+)]
+
+// Gadget code: it lays out constraints over the prover's own witness, with indexes and sizes
+// fixed by the circuit's shape; no input bytes reach it. It keeps the unwrap/expect/panic
+// lints but not the indexing and integer-arithmetic ones of this module (SECURITY.md 6.8).
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 pub mod constraints;
 
 use crate::babyjubjub::Point;
@@ -257,6 +277,10 @@ impl Default for RevocationTree {
 
 impl RevocationTree {
     /// The empty set: only the sentinel `(0, 0)`, in slot 0.
+    // The one panic left in this module: `new` takes no input, and its constant shape (4-ary,
+    // depth 10, one leaf) is always accepted, which every test that builds a list checks. A
+    // `Result` here would push an impossible error into every constructor of a revocation list.
+    #[allow(clippy::unreachable)]
     pub fn new() -> Self {
         let sentinel = revocation_leaf(&Fr::zero(), &Fr::zero());
         match MerkleTree::from_leaves(REVOCATION_TREE_ARITY, REVOCATION_TREE_DEPTH, &[sentinel]) {
@@ -282,7 +306,8 @@ impl RevocationTree {
         let capacity = Self::capacity();
         let mut order: Vec<(Fr, u64)> = Vec::new();
         for id in ids {
-            let slot = order.len() as u64 + 1;
+            // At most `capacity` (below 2^20) ids get this far: no overflow.
+            let slot = (order.len() as u64).saturating_add(1);
             if slot > capacity {
                 return Err(RevocationError::Full { capacity });
             }
@@ -294,13 +319,16 @@ impl RevocationTree {
             return Err(RevocationError::Revoked);
         }
         let first = order.first().map(|(id, _)| *id).unwrap_or_default();
-        let mut leaves = vec![Fr::zero(); order.len() + 1];
+        let mut leaves = vec![Fr::zero(); order.len().saturating_add(1)];
         if let Some(leaf) = leaves.first_mut() {
             *leaf = revocation_leaf(&Fr::zero(), &first);
         }
         let mut entries = Vec::with_capacity(order.len());
         for (k, (id, slot)) in order.iter().enumerate() {
-            let next = order.get(k + 1).map(|(n, _)| *n).unwrap_or_default();
+            let next = order
+                .get(k.saturating_add(1))
+                .map(|(n, _)| *n)
+                .unwrap_or_default();
             if let Some(leaf) = usize::try_from(*slot).ok().and_then(|s| leaves.get_mut(s)) {
                 *leaf = revocation_leaf(id, &next);
             }

@@ -10,6 +10,22 @@
 //! The credential message is the one exception: it is Poseidon of the 16 slots without a tag,
 //! for circomlib compatibility; slot 0, the schema id, separates it (SECURITY.md, D06 note).
 
+// Panic-free on untrusted input (SECURITY.md section 6.8): outside tests, no
+// unwrap, expect, panic, unchecked indexing or overflowing integer arithmetic in this module.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented,
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects
+    )
+)]
+
 use crate::field::hash_to_field;
 use crate::Fr;
 use std::sync::OnceLock;
@@ -92,12 +108,14 @@ impl FieldTag {
 
     /// The readable name the tag is derived from.
     pub fn name(self) -> &'static str {
-        FIELD_TAG_NAMES[self as usize]
+        // Every discriminant (0..=8) indexes the 9 names; "" is never returned.
+        FIELD_TAG_NAMES.get(self as usize).copied().unwrap_or("")
     }
 
     /// The tag as a field element: `hash_to_field(FIELD_TAG_DST, name)`.
     pub fn value(self) -> Fr {
-        table()[self as usize]
+        // Every discriminant (0..=8) indexes the 9 values; 0 is never returned.
+        table().get(self as usize).copied().unwrap_or_default()
     }
 }
 

@@ -2,9 +2,25 @@
 //! the folder), no overwriting of keys and secrets without `--force`, secrets readable by their
 //! owner only, and bounded reads.
 
+// Panic-free on untrusted input (SECURITY.md section 6.8): outside tests, no
+// unwrap, expect, panic, unchecked indexing or overflowing integer arithmetic in this module.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented,
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects
+    )
+)]
+
 use crate::CliError;
 use std::fs::{self, File, OpenOptions};
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::Path;
 
 /// The largest state file we read: the library's cap for a full revocation list (the proving
@@ -22,15 +38,35 @@ pub(crate) enum Access {
 
 /// Reads a whole file, refusing anything larger than [`MAX_FILE`].
 pub(crate) fn read(path: &Path) -> Result<Vec<u8>, CliError> {
+    read_capped(path, MAX_FILE)
+}
+
+/// Reads a whole file of at most `max` bytes. The size the file system reports is refused
+/// first, but it is only a hint: a file can grow after it was measured, and a pipe or a device
+/// (`/dev/zero`) reports 0. So the read itself stops one byte past `max`, and a file that
+/// reached it is refused: memory never exceeds `max + 1` bytes, whatever the path names.
+fn read_capped(path: &Path, max: u64) -> Result<Vec<u8>, CliError> {
     let meta = fs::metadata(path).map_err(|e| CliError::io(path, &e))?;
-    if meta.len() > MAX_FILE {
+    if meta.len() > max {
         return Err(CliError::Input(format!(
-            "{}: {} bytes is more than any vouchsafe file ({MAX_FILE})",
+            "{}: {} bytes is more than any vouchsafe file ({max})",
             path.display(),
             meta.len()
         )));
     }
-    fs::read(path).map_err(|e| CliError::io(path, &e))
+    let file = File::open(path).map_err(|e| CliError::io(path, &e))?;
+    // the reported size (at most `max`) as a first allocation, as `fs::read` does
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(max.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| CliError::io(path, &e))?;
+    if u64::try_from(bytes.len()).map_or(true, |n| n > max) {
+        return Err(CliError::Input(format!(
+            "{}: more than {max} bytes, more than any vouchsafe file",
+            path.display()
+        )));
+    }
+    Ok(bytes)
 }
 
 /// Reads a whole UTF-8 file.
@@ -93,4 +129,40 @@ pub(crate) fn write_atomic(
         return Err(CliError::io(path, &e));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(r: Result<Vec<u8>, CliError>) -> String {
+        match r {
+            Err(CliError::Input(m)) => m,
+            Err(CliError::Invalid(m)) => panic!("not an input error: {m}"),
+            Ok(bytes) => panic!("read {} bytes", bytes.len()),
+        }
+    }
+
+    #[test]
+    fn reads_up_to_the_cap_and_refuses_beyond() {
+        let dir = std::env::temp_dir().join(format!("vouchsafe-files-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("f");
+        fs::write(&path, [7u8; 16]).unwrap();
+        assert_eq!(read_capped(&path, 16).unwrap(), vec![7u8; 16]);
+        let m = message(read_capped(&path, 15));
+        assert!(
+            m.contains("16 bytes is more than any vouchsafe file (15)"),
+            "{m}"
+        );
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// A device reports size 0: the read itself must stop at the cap.
+    #[cfg(unix)]
+    #[test]
+    fn an_endless_file_is_refused_at_the_cap() {
+        let m = message(read_capped(Path::new("/dev/zero"), 1024));
+        assert!(m.contains("more than 1024 bytes"), "{m}");
+    }
 }

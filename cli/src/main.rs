@@ -4,6 +4,23 @@
 //! 2 bad input or usage. `--json` prints one JSON object instead of text. Run
 //! `vouchsafe <command> --help` for an example of each command.
 
+#![forbid(unsafe_code)]
+// Panic-free on untrusted input (SECURITY.md section 6.8): outside tests, no
+// unwrap, expect, panic, unchecked indexing or overflowing integer arithmetic in this module.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented,
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects
+    )
+)]
+
 mod files;
 
 use clap::{Args, Parser, Subcommand};
@@ -338,6 +355,10 @@ enum HolderCmd {
     },
 }
 
+/// The most pairs a `--batch` folder may hold (docs/FORMATS.md, section 3): the folder is
+/// read no further, so its size bounds neither memory nor time.
+const MAX_BATCH_PAIRS: usize = 10_000;
+
 /// The pairs of a `--batch` folder, sorted by name.
 fn batch_pairs(dir: &Path) -> Result<Vec<(String, Request, Presentation)>, CliError> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
@@ -349,7 +370,14 @@ fn batch_pairs(dir: &Path) -> Result<Vec<(String, Request, Presentation)>, CliEr
                 .and_then(|n| n.strip_suffix(".request.json"))
                 .map(str::to_string)
         })
+        .take(MAX_BATCH_PAIRS.saturating_add(1))
         .collect();
+    if names.len() > MAX_BATCH_PAIRS {
+        return Err(CliError::Input(format!(
+            "{}: more than {MAX_BATCH_PAIRS} NAME.request.json files; verify them in smaller batches",
+            dir.display()
+        )));
+    }
     names.sort();
     if names.is_empty() {
         return Err(CliError::Input(format!(
@@ -422,8 +450,9 @@ enum VerifierCmd {
         /// The presentation file.
         #[arg(long, required_unless_present = "batch", conflicts_with = "batch")]
         presentation: Option<PathBuf>,
-        /// A folder of pairs NAME.request.json + NAME.presentation.json, verified together
-        /// (request checks one by one, proofs in one batch); exit 0 only if all are valid.
+        /// A folder of pairs NAME.request.json + NAME.presentation.json (at most 10,000),
+        /// verified together (request checks one by one, proofs in one batch); exit 0 only if
+        /// all are valid.
         #[arg(long)]
         batch: Option<PathBuf>,
         #[command(flatten)]
@@ -626,9 +655,20 @@ fn decode_hex32(hex: &str, out: &mut [u8; 32]) -> bool {
     if h.len() != 64 || !h.iter().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f')) {
         return false;
     }
-    let nibble = |c: u8| if c <= b'9' { c - b'0' } else { c - b'a' + 10 };
-    for (b, pair) in out.iter_mut().zip(h.chunks(2)) {
-        *b = nibble(pair[0]) << 4 | nibble(pair[1]);
+    let nibble = |c: u8| match c {
+        b'0'..=b'9' => c.checked_sub(b'0'),
+        b'a'..=b'f' => c.checked_sub(b'a').and_then(|v| v.checked_add(10)),
+        _ => None,
+    };
+    // 64 checked digits make 32 pairs: the `return false` below is never taken.
+    for (b, pair) in out.iter_mut().zip(h.chunks_exact(2)) {
+        let (Some(hi), Some(lo)) = (match pair {
+            [hi, lo] => (nibble(*hi), nibble(*lo)),
+            _ => (None, None),
+        }) else {
+            return false;
+        };
+        *b = hi << 4 | lo;
     }
     true
 }
@@ -1252,7 +1292,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
                         if single {
                             return Err(CliError::Invalid(e.to_string()));
                         }
-                        invalid += 1;
+                        invalid = invalid.saturating_add(1);
                         lines.push(format!("INVALID {name}: {e}"));
                         rows.push(json!({"name": name, "valid": false, "error": e.to_string()}));
                     }
@@ -1321,6 +1361,29 @@ fn main() -> ExitCode {
         Err(CliError::Input(e)) => {
             eprintln!("error: {e}");
             ExitCode::from(2)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_batch_folder_holds_at_most_max_batch_pairs() {
+        let dir = std::env::temp_dir().join(format!("vouchsafe-batch-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for i in 0..=MAX_BATCH_PAIRS {
+            std::fs::write(dir.join(format!("{i}.request.json")), b"").unwrap();
+        }
+        let result = batch_pairs(&dir);
+        std::fs::remove_dir_all(&dir).unwrap();
+        match result {
+            Err(CliError::Input(m)) => {
+                assert!(m.contains("more than 10000 NAME.request.json files"), "{m}")
+            }
+            Err(CliError::Invalid(m)) => panic!("not an input error: {m}"),
+            Ok(pairs) => panic!("{} pairs accepted", pairs.len()),
         }
     }
 }

@@ -75,7 +75,7 @@ pub fn hash(inputs: &[FpVar<Fr>]) -> Result<FpVar<Fr>, SynthesisError> {
     if inputs.is_empty() || inputs.len() > MAX_INPUTS {
         return Err(SynthesisError::Unsatisfiable);
     }
-    let p = table(inputs.len() + 1);
+    let p = table(inputs.len() + 1).ok_or(SynthesisError::Unsatisfiable)?;
     let t = p.t;
     let cs = inputs.cs();
     let zero = [Fr::zero(); MAX_INPUTS + 1];
