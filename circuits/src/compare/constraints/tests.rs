@@ -288,3 +288,36 @@ proptest! {
         prop_assert_eq!(cs.is_satisfied().unwrap(), x <= c);
     }
 }
+
+/// G06, the test of the tests: the mutant comparator that computes `a < b` but does not
+/// enforce the result (a deleted `== 1`) accepts operands that violate the comparison; the
+/// real gadget refuses them, so `enforced_comparisons` (and the presentation's
+/// `every_predicate_op_at_its_boundary`) would fail on such a mutation.
+#[test]
+fn g06_a_comparison_without_its_enforcement_is_caught() {
+    for (a, b) in [(5u64, 5u64), (6, 5), (u64::MAX, 0), (1, 0)] {
+        // the mutant: less_than computed, its output wired to nothing
+        let cs = ConstraintSystem::<Fr>::new_ref();
+        let av = U64Var::assume_checked(witness(&cs, Fr::from(a)));
+        let bv = U64Var::assume_checked(witness(&cs, Fr::from(b)));
+        let lt = less_than(&av, &bv).unwrap();
+        assert!(!lt.value().unwrap());
+        assert!(cs.is_satisfied().unwrap(), "the mutant accepts {a} < {b}");
+        // the real gadget
+        let cs = ConstraintSystem::<Fr>::new_ref();
+        let av = U64Var::assume_checked(witness(&cs, Fr::from(a)));
+        let bv = U64Var::assume_checked(witness(&cs, Fr::from(b)));
+        enforce_less_than(&av, &bv).unwrap();
+        assert!(!cs.is_satisfied().unwrap(), "{a} < {b} refused");
+        // and the mutant's extra freedom is real: with the result enforced by hand, the
+        // same operands are refused
+        let cs = ConstraintSystem::<Fr>::new_ref();
+        let av = U64Var::assume_checked(witness(&cs, Fr::from(a)));
+        let bv = U64Var::assume_checked(witness(&cs, Fr::from(b)));
+        less_than(&av, &bv)
+            .unwrap()
+            .enforce_equal(&Boolean::TRUE)
+            .unwrap();
+        assert!(!cs.is_satisfied().unwrap());
+    }
+}
