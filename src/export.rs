@@ -2,22 +2,6 @@
 //!
 //! [`snarkjs`]: crate::export::snarkjs
 
-// Panic-free on untrusted input (SECURITY.md section 6.8): outside tests, no
-// unwrap, expect, panic, unchecked indexing or overflowing integer arithmetic in this module.
-#![cfg_attr(
-    not(test),
-    deny(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::panic,
-        clippy::unreachable,
-        clippy::todo,
-        clippy::unimplemented,
-        clippy::indexing_slicing,
-        clippy::arithmetic_side_effects
-    )
-)]
-
 pub mod snarkjs {
     //! snarkjs' Groth16 JSON formats: `verification_key.json`, `proof.json` and `public.json`, the
     //! three files `snarkjs groth16 verify` reads, so that anyone with snarkjs (or any tool that

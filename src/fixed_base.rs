@@ -7,22 +7,6 @@
 //! Size: 33 * 128 affine points (270 KB) per base. Public inputs are public: the code is not
 //! constant-time, and need not be.
 
-// Panic-free on untrusted input (SECURITY.md section 6.8): outside tests, no
-// unwrap, expect, panic, unchecked indexing or overflowing integer arithmetic in this module.
-#![cfg_attr(
-    not(test),
-    deny(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::panic,
-        clippy::unreachable,
-        clippy::todo,
-        clippy::unimplemented,
-        clippy::indexing_slicing,
-        clippy::arithmetic_side_effects
-    )
-)]
-
 use ark_bn254::{Fr, G1Affine, G1Projective};
 use ark_ec::{AdditiveGroup, AffineRepr, CurveGroup};
 use ark_ff::{BigInteger, PrimeField};

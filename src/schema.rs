@@ -21,22 +21,6 @@
 //! [`tags::SCHEMA_ID_DST`]: crate::primitives::tags::SCHEMA_ID_DST
 //! [`Schema::all_builtin`]: crate::schema::Schema::all_builtin
 
-// Panic-free on untrusted input (SECURITY.md section 6.8): outside tests, no
-// unwrap, expect, panic, unchecked indexing or overflowing integer arithmetic in this module.
-#![cfg_attr(
-    not(test),
-    deny(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::panic,
-        clippy::unreachable,
-        clippy::todo,
-        clippy::unimplemented,
-        clippy::indexing_slicing,
-        clippy::arithmetic_side_effects
-    )
-)]
-
 use crate::credential::{FIRST_CLAIM_SLOT, SLOTS};
 use crate::wire::{self, DecodeError, WIRE_VERSION};
 use serde::{Deserialize, Serialize};

@@ -33,22 +33,6 @@
 //! [`fr_dec_array`]: crate::wire::fr_dec_array
 //! [`fr_dec_vec`]: crate::wire::fr_dec_vec
 
-// Panic-free on untrusted input (SECURITY.md section 6.8): outside tests, no
-// unwrap, expect, panic, unchecked indexing or overflowing integer arithmetic in this module.
-#![cfg_attr(
-    not(test),
-    deny(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::panic,
-        clippy::unreachable,
-        clippy::todo,
-        clippy::unimplemented,
-        clippy::indexing_slicing,
-        clippy::arithmetic_side_effects
-    )
-)]
-
 use crate::credential::CredentialError;
 use crate::schema::SchemaError;
 use serde::de::{self, DeserializeOwned, Visitor};

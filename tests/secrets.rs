@@ -164,3 +164,41 @@ fn no_public_artifact_contains_a_secret() {
     assert!(cred_json.contains(&field::to_decimal(&holder.commitment())));
     assert!(cred_json.contains(&coverage.to_string()));
 }
+
+/// Compiles only if `T` does not implement `serde::Serialize`: with an impl, the two blanket
+/// impls below both apply and `not_serialize::<T>()` cannot infer `A` (the usual "ambiguous
+/// if implemented" assertion).
+trait AmbiguousIfSerialize<A> {
+    fn check() {}
+}
+impl<T: ?Sized> AmbiguousIfSerialize<()> for T {}
+#[allow(dead_code)]
+struct IsSerialize;
+impl<T: ?Sized + serde::Serialize> AmbiguousIfSerialize<IsSerialize> for T {}
+
+fn not_serialize<T: ?Sized + AmbiguousIfSerialize<A>, A>() {
+    <T as AmbiguousIfSerialize<A>>::check();
+}
+
+fn zeroize_on_drop<T: zeroize::ZeroizeOnDrop>() {}
+
+/// J08, issue 7 item 5: the secret-bearing types zeroize on drop (those holding a secret
+/// directly; `Provider` and `Holder` hold one of them) and none of them is `Serialize`, so the
+/// only ways out are the explicit exports (`HolderSecret::export_bytes`,
+/// `Provider::export_secret_json` / `export_secret_bytes`). Checked at compile time: adding a
+/// serde impl to any of them breaks this test's build.
+#[test]
+fn j08_secret_types_zeroize_on_drop_and_are_not_serializable() {
+    use vouchsafe::holder::HolderSecret;
+    use vouchsafe::primitives::eddsa::SecretKey;
+    use vouchsafe::primitives::presentation::Witness;
+    zeroize_on_drop::<HolderSecret>();
+    zeroize_on_drop::<SecretKey>();
+    zeroize_on_drop::<Witness>();
+    not_serialize::<HolderSecret, _>();
+    not_serialize::<Holder, _>();
+    not_serialize::<SecretKey, _>();
+    not_serialize::<Provider, _>();
+    not_serialize::<Witness, _>();
+    not_serialize::<ClaimValue, _>();
+}

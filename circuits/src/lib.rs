@@ -14,6 +14,23 @@
 //! The constraint budget of every gadget is in `circuits/README.md` and pinned by tests.
 
 #![forbid(unsafe_code)]
+// Panic-free on untrusted input (SECURITY.md section 6.8): outside tests, no unwrap, expect,
+// panic, unchecked indexing or overflowing integer arithmetic anywhere in this crate, except
+// where a narrow `#[allow]` says why (the gadget modules, which see only the prover's own
+// witness and the circuit's fixed shape).
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented,
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects
+    )
+)]
 
 pub mod babyjubjub;
 pub mod compare;

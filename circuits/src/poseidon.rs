@@ -20,22 +20,6 @@
 //! The R1CS gadget is in [`constraints`]: `3 * (8t + R_P) - 3` constraints for `n` variable
 //! inputs (213 for one input, 240 for two, 609 for sixteen), exactly circomlib's count.
 
-// Panic-free on untrusted input (SECURITY.md section 6.8): outside tests, no
-// unwrap, expect, panic, unchecked indexing or overflowing integer arithmetic in this module.
-#![cfg_attr(
-    not(test),
-    deny(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::panic,
-        clippy::unreachable,
-        clippy::todo,
-        clippy::unimplemented,
-        clippy::indexing_slicing,
-        clippy::arithmetic_side_effects
-    )
-)]
-
 // Parameter generation (the Grain LFSR and the MDS matrix): runs once per width, for the widths
 // 2..=17 fixed at compile time; no input reaches it, and its indexes and loop bounds are
 // those constants (SECURITY.md section 6.8).
@@ -44,7 +28,7 @@ mod constants;
 
 // Gadget code: it lays out constraints over the prover's own witness, with indexes and sizes
 // fixed by the circuit's shape; no input bytes reach it. It keeps the unwrap/expect/panic
-// lints but not the indexing and integer-arithmetic ones of this module (SECURITY.md 6.8).
+// lints but not the crate's indexing and integer-arithmetic ones (SECURITY.md 6.8).
 #[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 pub mod constraints;
 

@@ -2,22 +2,6 @@
 //! the folder), no overwriting of keys and secrets without `--force`, secrets readable by their
 //! owner only, and bounded reads.
 
-// Panic-free on untrusted input (SECURITY.md section 6.8): outside tests, no
-// unwrap, expect, panic, unchecked indexing or overflowing integer arithmetic in this module.
-#![cfg_attr(
-    not(test),
-    deny(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::panic,
-        clippy::unreachable,
-        clippy::todo,
-        clippy::unimplemented,
-        clippy::indexing_slicing,
-        clippy::arithmetic_side_effects
-    )
-)]
-
 use crate::CliError;
 use std::fs::{self, File, OpenOptions};
 use std::io::{Read, Write};
