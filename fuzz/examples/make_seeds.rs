@@ -5,6 +5,7 @@
 //!
 //!   cargo run --release --manifest-path fuzz/Cargo.toml --example make_seeds [-- --check]
 
+use ark_ff::Field;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use vouchsafe::provider::public_key_to_json;
@@ -129,6 +130,18 @@ fn seeds() -> BTreeMap<(&'static str, String), Vec<u8>> {
         s.presentation.to_json().into_bytes(),
     );
     put("verify", "honest", s.presentation.to_json().into_bytes());
+    // Edits (see the target): scale A by 2 and B by 1 + (r - 1) / 2, the inverse of 2, which
+    // is a re-randomization and verifies; then the fuzzer mutates the factors.
+    let half = (vouchsafe_circuits::Fr::from(2u64))
+        .inverse()
+        .expect("2 is invertible");
+    let mut edits = vec![3u8];
+    edits.extend_from_slice(&field::to_bytes_le(&vouchsafe_circuits::Fr::from(1u64)));
+    edits.push(4);
+    edits.extend_from_slice(&field::to_bytes_le(
+        &(half - vouchsafe_circuits::Fr::from(1u64)),
+    ));
+    put("verify", "edits", edits);
     out
 }
 
