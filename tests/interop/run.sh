@@ -64,10 +64,12 @@ say "node $(node --version), npm $(npm --version); npm ci (snarkjs 0.7.6, circom
 npm_ci() { (cd "$HERE" && npm ci --no-audit --no-fund --loglevel=error); }
 required npm_ci
 
-say "building the Rust half (cargo build --example interop)"
-cargo_build() { (cd "$ROOT" && cargo build --quiet --example interop); }
+# The test profile (dev settings) reuses the dependencies `cargo test` just built; the dev
+# profile would build them all again (cargo does not share artifacts between profiles).
+say "building the Rust half (cargo build --profile test --example interop)"
+cargo_build() { (cd "$ROOT" && cargo build --quiet --profile test --example interop); }
 required cargo_build
-interop() { (cd "$ROOT" && cargo run --quiet --example interop -- "$@"); }
+interop() { (cd "$ROOT" && cargo run --quiet --profile test --example interop -- "$@"); }
 
 say "vouchsafe: the credential template and a vouchsafe-signed credential"
 required interop prepare "$OUT"
