@@ -20,7 +20,7 @@ ROOT="$(cd "$HERE/.." && pwd)"
 CARGO_FUZZ_VERSION=0.13.2
 TARGETS=(proof verifying_key babyjubjub_point field_element schema_json credential_json
     provider_json registry_json revocation_request_json revocation_list_json request_json
-    presentation_json verify)
+    presentation_json verify cli_state_json)
 LIMITS=(-rss_limit_mb=1024 -malloc_limit_mb=512 -timeout=10 -print_final_stats=1)
 
 mode="${1:-smoke}"

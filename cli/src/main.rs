@@ -25,6 +25,8 @@
 
 mod files;
 
+use vouchsafe_cli::state;
+
 use clap::{Args, Parser, Subcommand};
 use files::{read, read_text, write_atomic, Access};
 use rand::rngs::OsRng;
@@ -35,7 +37,7 @@ use std::process::ExitCode;
 use std::sync::Mutex;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use vouchsafe::credential::{ClaimValue, CredentialBuilder, SignedCredential};
-use vouchsafe::holder::{Holder, HolderSecret};
+use vouchsafe::holder::Holder;
 use vouchsafe::keys::{setup_for_development, ProvingKey, VerifyingKey};
 use vouchsafe::primitives::presentation::{Op, Policy, Predicate, PREDICATES};
 use vouchsafe::primitives::{field, Fr};
@@ -533,34 +535,10 @@ fn read_provider(path: &Path) -> Result<Provider, CliError> {
     Provider::from_secret_json(&text).map_err(bad(&path.display().to_string()))
 }
 
-/// The holder secret file: exactly `{"version":1,"holder_secret":"<64 lowercase hex>"}`.
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct HolderFile<'a> {
-    version: u64,
-    holder_secret: &'a str,
-}
-
 fn read_holder(path: &Path) -> Result<Holder, CliError> {
-    let not_holder = || CliError::Input(format!("{}: not a holder secret file", path.display()));
     let text = Zeroizing::new(read_text(path)?);
-    // borrowed from the text: the secret is not copied while parsing
-    let f: HolderFile<'_> = serde_json::from_str(&text).map_err(|_| not_holder())?;
-    if f.version != 1 {
-        return Err(CliError::Input(format!(
-            "{}: holder secret version {} (this build reads version 1)",
-            path.display(),
-            f.version
-        )));
-    }
-    let mut bytes = Zeroizing::new([0u8; 32]);
-    if !decode_hex32(f.holder_secret, &mut bytes) {
-        return Err(CliError::Input(format!(
-            "{}: the holder secret must be 64 lowercase hex digits",
-            path.display()
-        )));
-    }
-    let secret = HolderSecret::from_bytes(&bytes[..]).map_err(bad(&path.display().to_string()))?;
+    let secret = state::parse_holder_secret(&text)
+        .map_err(|e| CliError::Input(format!("{}: {e}", path.display())))?;
     Ok(Holder::new(secret))
 }
 
@@ -620,61 +598,6 @@ fn parse_predicate(schema: &Schema, s: &str) -> Result<Predicate, CliError> {
     )))
 }
 
-/// Only the version of a file.
-#[derive(serde::Deserialize)]
-struct VersionProbe {
-    version: u64,
-}
-
-/// The verifier state file (docs/FORMATS.md 3.3), read strictly.
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct StateFile {
-    #[allow(dead_code)]
-    version: u64,
-    verifier_id: String,
-    challenges: BTreeMap<String, ChallengeEntry>,
-}
-
-/// One issued challenge.
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ChallengeEntry {
-    request_sha256: String,
-    expires_at: u64,
-    used: bool,
-}
-
-/// Lowercase hex.
-fn to_hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Decodes exactly 64 lowercase hex digits into `out` (in place, so that a secret is never
-/// copied); false, with `out` unspecified, for anything else.
-fn decode_hex32(hex: &str, out: &mut [u8; 32]) -> bool {
-    let h = hex.as_bytes();
-    if h.len() != 64 || !h.iter().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f')) {
-        return false;
-    }
-    let nibble = |c: u8| match c {
-        b'0'..=b'9' => c.checked_sub(b'0'),
-        b'a'..=b'f' => c.checked_sub(b'a').and_then(|v| v.checked_add(10)),
-        _ => None,
-    };
-    // 64 checked digits make 32 pairs: the `return false` below is never taken.
-    for (b, pair) in out.iter_mut().zip(h.chunks_exact(2)) {
-        let (Some(hi), Some(lo)) = (match pair {
-            [hi, lo] => (nibble(*hi), nibble(*lo)),
-            _ => (None, None),
-        }) else {
-            return false;
-        };
-        *b = hi << 4 | lo;
-    }
-    true
-}
-
 /// The verifier's issued challenges, kept in its state file: registered when a request is
 /// made, consumed (and written to disk) before the proof is checked.
 struct FileNonceStore {
@@ -688,54 +611,14 @@ impl FileNonceStore {
         let mut entries = BTreeMap::new();
         if path.exists() {
             let text = read_text(path)?;
-            // the version first, so that a newer file is reported as such
-            let probe: VersionProbe = serde_json::from_str(&text).map_err(|_| {
-                CliError::Input(format!("{}: not a verifier state file", path.display()))
-            })?;
-            if probe.version != 1 {
-                return Err(CliError::Input(format!(
-                    "{}: verifier state version {} (this build reads version 1)",
-                    path.display(),
-                    probe.version
+            let in_file = |e: String| CliError::Input(format!("{}: {e}", path.display()));
+            let (id, read) = state::parse_verifier_state(&text).map_err(in_file)?;
+            if id != verifier_id {
+                return Err(in_file(format!(
+                    "the state of verifier {id:?}, not {verifier_id:?}"
                 )));
             }
-            let f: StateFile = serde_json::from_str(&text).map_err(|e| {
-                CliError::Input(format!(
-                    "{}: not a verifier state file: {e}",
-                    path.display()
-                ))
-            })?;
-            if f.verifier_id != verifier_id {
-                return Err(CliError::Input(format!(
-                    "{}: the state of verifier {:?}, not {verifier_id:?}",
-                    path.display(),
-                    f.verifier_id
-                )));
-            }
-            for (k, e) in f.challenges {
-                let canonical = field::parse_decimal(&k)
-                    .map(|c| field::to_decimal(&c) == k)
-                    .unwrap_or(false);
-                if !canonical {
-                    return Err(CliError::Input(format!(
-                        "{}: challenge {k:?} is not a canonical field element",
-                        path.display()
-                    )));
-                }
-                let mut request_digest = [0u8; 32];
-                if !decode_hex32(&e.request_sha256, &mut request_digest) {
-                    return Err(CliError::Input(format!(
-                        "{}: request_sha256 of {k:?} is not 64 lowercase hex digits",
-                        path.display()
-                    )));
-                }
-                let issued = IssuedChallenge {
-                    request_digest,
-                    expires_at: e.expires_at,
-                    used: e.used,
-                };
-                entries.insert(k, issued);
-            }
+            entries = read;
         }
         Ok(FileNonceStore {
             path: path.to_path_buf(),
@@ -749,19 +632,8 @@ impl FileNonceStore {
         entries: &BTreeMap<String, IssuedChallenge>,
         verifier_id: &str,
     ) -> Result<(), CliError> {
-        let challenges: serde_json::Map<String, Value> = entries
-            .iter()
-            .map(|(k, c)| {
-                let entry = json!({
-                    "request_sha256": to_hex(&c.request_digest),
-                    "expires_at": c.expires_at,
-                    "used": c.used,
-                });
-                (k.clone(), entry)
-            })
-            .collect();
-        let doc = json!({"version": 1, "verifier_id": verifier_id, "challenges": challenges});
-        write_atomic(&self.path, doc.to_string().as_bytes(), Access::Public, true)
+        let doc = state::verifier_state_json(verifier_id, entries);
+        write_atomic(&self.path, doc.as_bytes(), Access::Public, true)
     }
 }
 
@@ -1111,13 +983,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::Holder(HolderCmd::Init { out, force }) => {
             let holder = Holder::generate(&mut OsRng);
-            let bytes = holder.secret().export_bytes();
-            let mut text = Zeroizing::new(String::with_capacity(120));
-            text.push_str("{\"version\":1,\"holder_secret\":\"");
-            for b in bytes.iter() {
-                text.push_str(&format!("{b:02x}"));
-            }
-            text.push_str("\"}");
+            let text = state::holder_secret_json(holder.secret());
             write_atomic(&out, text.as_bytes(), Access::Secret, force)?;
             let c = field::to_decimal(&holder.commitment());
             output(

@@ -129,6 +129,29 @@ fn seeds() -> BTreeMap<(&'static str, String), Vec<u8>> {
         "honest",
         s.presentation.to_json().into_bytes(),
     );
+    let holder_secret = vouchsafe::holder::HolderSecret::from_bytes(&field::to_bytes_le(&serial))
+        .expect("a field element is a holder secret");
+    put(
+        "cli_state_json",
+        "holder_secret",
+        prefixed(
+            0,
+            vouchsafe_cli::state::holder_secret_json(&holder_secret).as_bytes(),
+        ),
+    );
+    let mut challenges = std::collections::BTreeMap::new();
+    challenges.insert(
+        field::to_decimal(&s.request.challenge()),
+        vouchsafe::verifier::IssuedChallenge::new(s.request.digest(), s.request.expires_at()),
+    );
+    put(
+        "cli_state_json",
+        "verifier_state",
+        prefixed(
+            1,
+            vouchsafe_cli::state::verifier_state_json("client:fuzz", &challenges).as_bytes(),
+        ),
+    );
     put("verify", "honest", s.presentation.to_json().into_bytes());
     // Edits (see the target): scale A by 2 and B by 1 + (r - 1) / 2, the inverse of 2, which
     // is a re-randomization and verifies; then the fuzzer mutates the factors.
