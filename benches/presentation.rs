@@ -157,6 +157,21 @@ fn benches(c: &mut Criterion) {
     g.bench_function("single_raw", |b| {
         b.iter(|| vouchsafe::verifier::verify_raw(&pvk, black_box(&inputs), &pres.proof))
     });
+    // the baseline for our Miller loop: arkworks' pairing check alone, on the same proof, with
+    // the input commitment computed outside the loop (single_raw computes it, about 50 us)
+    let ark_pvk = ark_groth16::prepare_verifying_key(f.vk.as_ark());
+    let ark_inputs = ark_groth16::Groth16::<ark_bn254::Bn254>::prepare_inputs(&ark_pvk, &inputs)
+        .expect("inputs");
+    g.bench_function("arkworks_pairing_check", |b| {
+        b.iter(|| {
+            ark_groth16::Groth16::<ark_bn254::Bn254>::verify_proof_with_prepared_inputs(
+                &ark_pvk,
+                pres.proof.as_ark(),
+                black_box(&ark_inputs),
+            )
+            .expect("verify")
+        })
+    });
     g.finish();
 
     // batch verification against one-by-one verification of the same items (16 distinct

@@ -13,6 +13,7 @@
 //!   proofs. Production keys come from a multi-party ceremony (a later issue).
 
 use crate::fixed_base::FixedBaseTable;
+use crate::pairing::FixedLines;
 use ark_bn254::{Bn254, Fr, G1Projective, G2Affine};
 use ark_ec::AffineRepr;
 use ark_groth16::Groth16;
@@ -107,6 +108,10 @@ pub struct PreparedVerifyingKey {
     pub(crate) pvk: ark_groth16::PreparedVerifyingKey<Bn254>,
     /// Fixed-base tables of the input commitments `IC_0..IC_7`.
     ic: Vec<FixedBaseTable>,
+    /// The scaled lines of `-gamma` and `-delta` for our Miller loop (`None` only for a key
+    /// whose `gamma` or `delta` is the identity, which `VerifyingKey::check` rejects; such a
+    /// key would fall back to arkworks' loop).
+    pub(crate) lines: Option<(FixedLines, FixedLines)>,
     fingerprint: [u8; 32],
 }
 
@@ -197,8 +202,12 @@ impl VerifyingKey {
     /// and fixed-base tables of the 8 input commitments (about 2 MB, 30 ms once), so that
     /// preparing a presentation's public inputs costs additions only.
     pub fn prepare(&self) -> PreparedVerifyingKey {
+        let pvk = ark_groth16::prepare_verifying_key(&self.0);
+        let lines =
+            FixedLines::new(&pvk.gamma_g2_neg_pc).zip(FixedLines::new(&pvk.delta_g2_neg_pc));
         PreparedVerifyingKey {
-            pvk: ark_groth16::prepare_verifying_key(&self.0),
+            pvk,
+            lines,
             ic: self
                 .0
                 .gamma_abc_g1

@@ -28,6 +28,7 @@ pub mod primitives {
 
 mod fixed_base;
 pub mod keys;
+mod pairing;
 mod prover;
 pub mod verifier;
 

@@ -14,10 +14,11 @@
 
 use crate::keys::{KeyError, PreparedVerifyingKey, Proof};
 use crate::registry::{AcceptedRoots, RootStatus};
-use ark_bn254::Bn254;
+use ark_bn254::{Bn254, G1Affine};
+use ark_ec::bn::G2Prepared;
 use ark_ec::AffineRepr;
+use ark_ec::CurveGroup;
 use ark_ff::Zero;
-use ark_groth16::Groth16;
 use rand::{CryptoRng, RngCore};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -787,9 +788,39 @@ pub fn verify_raw(
         });
     }
     let prepared = pvk.prepare_inputs(public_inputs);
-    match Groth16::<Bn254>::verify_proof_with_prepared_inputs(&pvk.pvk, &proof.0, &prepared) {
-        Ok(true) => Ok(()),
+    // e(A, B) * e(IC(x), -gamma) * e(C, -delta) == e(alpha, beta)
+    let b = ark_ec::bn::G2Prepared::from(proof.0.b);
+    match pairing_check(pvk, &[(proof.0.a, b)], prepared.into_affine(), proof.0.c) {
+        Some(out) if out == pvk.pvk.alpha_g1_beta_g2 => Ok(()),
         _ => Err(VerifyError::InvalidProof),
+    }
+}
+
+/// `prod e(P_i, Q_i) * e(ic, -gamma) * e(c, -delta)`, final exponentiation included: our Miller
+/// loop with the key's scaled lines (`crate::pairing`), or arkworks' if the key has none.
+/// `None` only where the final exponentiation of zero would be asked for (impossible for a
+/// Miller-loop output).
+fn pairing_check(
+    pvk: &PreparedVerifyingKey,
+    varying: &[(G1Affine, G2Prepared<ark_bn254::Config>)],
+    ic: G1Affine,
+    c: G1Affine,
+) -> Option<ark_bn254::Fq12> {
+    use ark_ec::pairing::Pairing;
+    match &pvk.lines {
+        Some((gamma, delta)) => {
+            let pairs: Vec<_> = varying.iter().map(|(p, q)| (*p, q)).collect();
+            let f = crate::pairing::miller_loop(&pairs, &[(ic, gamma), (c, delta)])?;
+            crate::pairing::final_exponentiation(&f)
+        }
+        None => {
+            let g1 = varying.iter().map(|(p, _)| *p).chain([ic, c]);
+            let g2 = varying.iter().map(|(_, q)| q.clone()).chain([
+                pvk.pvk.gamma_g2_neg_pc.clone(),
+                pvk.pvk.delta_g2_neg_pc.clone(),
+            ]);
+            Bn254::final_exponentiation(Bn254::multi_miller_loop(g1, g2)).map(|out| out.0)
+        }
     }
 }
 
@@ -806,10 +837,9 @@ pub fn verify_batch(
     pvk: &PreparedVerifyingKey,
     items: &[(&[Fr], &Proof)],
 ) -> Result<(), BatchError> {
-    use ark_bn254::{G1Projective, G2Affine};
-    use ark_ec::pairing::Pairing;
-    use ark_ec::{CurveGroup, VariableBaseMSM};
-    use ark_ff::{Field, PrimeField};
+    use ark_bn254::G1Projective;
+    use ark_ec::VariableBaseMSM;
+    use ark_ff::{CyclotomicMultSubgroup, PrimeField};
     use rand::rngs::OsRng;
 
     if items.is_empty() {
@@ -823,8 +853,7 @@ pub fn verify_batch(
         return verify_raw(pvk, inputs, proof).map_err(|_| BatchError { bad: vec![0] });
     }
     let mut a_points = Vec::with_capacity(items.len());
-    let mut g2: Vec<<Bn254 as Pairing>::G2Prepared> =
-        Vec::with_capacity(items.len().saturating_add(2));
+    let mut b_points: Vec<G2Prepared<ark_bn254::Config>> = Vec::with_capacity(items.len());
     // sum_i r_i IC_i = (sum r_i) IC_0 + sum_j (sum_i r_i x_ij) IC_j: the public inputs of the
     // whole batch cost NUM_PUBLIC_INPUTS + 1 scalar multiplications, not that many per item
     let mut coeffs = [Fr::zero(); NUM_PUBLIC_INPUTS + 1];
@@ -839,18 +868,16 @@ pub fn verify_batch(
         c_points.push(proof.0.c);
         rs.push(r);
         a_points.push(proof.0.a.into_group() * r);
-        g2.push(G2Affine::from(proof.0.b).into());
+        b_points.push(proof.0.b.into());
     }
-    let mut g1 = G1Projective::normalize_batch(&a_points);
+    let g1 = G1Projective::normalize_batch(&a_points);
     let sum_r = coeffs[0];
     let sum_ic = pvk.commit_all(&coeffs);
     let sum_c = G1Projective::msm(&c_points, &rs).map_err(|_| BatchError { bad: vec![] })?;
-    g1.push(sum_ic.into_affine());
-    g2.push(pvk.pvk.gamma_g2_neg_pc.clone());
-    g1.push(sum_c.into_affine());
-    g2.push(pvk.pvk.delta_g2_neg_pc.clone());
-    let ok = Bn254::final_exponentiation(Bn254::multi_miller_loop(g1, g2))
-        .is_some_and(|out| out.0 == pvk.pvk.alpha_g1_beta_g2.pow(sum_r.into_bigint()));
+    let varying: Vec<_> = g1.into_iter().zip(b_points).collect();
+    // e(alpha, beta) is in the cyclotomic subgroup: the exponentiation may use cheap squarings
+    let ok = pairing_check(pvk, &varying, sum_ic.into_affine(), sum_c.into_affine())
+        .is_some_and(|out| out == pvk.pvk.alpha_g1_beta_g2.cyclotomic_exp(sum_r.into_bigint()));
     if ok {
         return Ok(());
     }
@@ -870,4 +897,94 @@ pub struct BatchError {
     /// Indexes of the failing items (empty if only the batch equation failed, which happens
     /// with probability about 2^-128 for valid items).
     pub bad: Vec<usize>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ark_ec::pairing::Pairing;
+    use ark_ff::One;
+    use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystemRef, SynthesisError};
+    use ark_serialize::CanonicalSerialize;
+    use ark_snark::SNARK;
+    use rand::SeedableRng;
+
+    /// A small circuit with the presentation's number of public inputs: `w * w = x_0`.
+    #[derive(Clone)]
+    struct Square {
+        w: Fr,
+    }
+
+    impl ConstraintSynthesizer<Fr> for Square {
+        fn generate_constraints(self, cs: ConstraintSystemRef<Fr>) -> Result<(), SynthesisError> {
+            let x0 = cs.new_input_variable(|| Ok(self.w * self.w))?;
+            for i in 1..NUM_PUBLIC_INPUTS {
+                let _ = cs.new_input_variable(|| Ok(Fr::from(i as u64)))?;
+            }
+            let w = cs.new_witness_variable(|| Ok(self.w))?;
+            cs.enforce_r1cs_constraint(
+                || ark_relations::lc!() + w,
+                || ark_relations::lc!() + w,
+                || ark_relations::lc!() + x0,
+            )?;
+            Ok(())
+        }
+    }
+
+    /// Our pairing check and arkworks' (the fallback for a key without scaled lines) accept and
+    /// reject the same proofs, single and batched.
+    #[test]
+    fn our_pairing_check_agrees_with_arkworks() {
+        let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(11);
+        let circuit = Square { w: Fr::from(7u64) };
+        let (pk, vk) =
+            ark_groth16::Groth16::<Bn254>::circuit_specific_setup(circuit.clone(), &mut rng)
+                .unwrap();
+        let mut bytes = Vec::new();
+        vk.serialize_compressed(&mut bytes).unwrap();
+        let vk = crate::keys::VerifyingKey::from_bytes(&bytes).unwrap();
+        let ours = vk.prepare();
+        assert!(ours.lines.is_some());
+        let mut arkworks = ours.clone();
+        arkworks.lines = None;
+
+        let proof =
+            Proof(ark_groth16::Groth16::<Bn254>::prove(&pk, circuit.clone(), &mut rng).unwrap());
+        let inputs: Vec<Fr> = std::iter::once(Fr::from(49u64))
+            .chain((1..NUM_PUBLIC_INPUTS).map(|i| Fr::from(i as u64)))
+            .collect();
+        let mut wrong_inputs = inputs.clone();
+        wrong_inputs[0] = Fr::from(48u64);
+        let mut scaled = proof.clone();
+        scaled.0.a = (scaled.0.a * Fr::from(2u64)).into_affine();
+        let mut swapped = proof.clone();
+        swapped.0.c = proof.0.a;
+        let mut zero_a = proof.clone();
+        zero_a.0.a = <Bn254 as Pairing>::G1Affine::zero();
+
+        for pvk in [&ours, &arkworks] {
+            assert_eq!(verify_raw(pvk, &inputs, &proof), Ok(()));
+            for (x, p) in [
+                (&wrong_inputs, &proof),
+                (&inputs, &scaled),
+                (&inputs, &swapped),
+                (&inputs, &zero_a),
+            ] {
+                assert_eq!(verify_raw(pvk, x, p), Err(VerifyError::InvalidProof));
+            }
+            let good = [(&inputs[..], &proof); 3];
+            assert_eq!(verify_batch(pvk, &good), Ok(()));
+            let mixed = [
+                (&inputs[..], &proof),
+                (&inputs[..], &scaled),
+                (&inputs[..], &proof),
+                (&wrong_inputs[..], &proof),
+            ];
+            assert_eq!(
+                verify_batch(pvk, &mixed),
+                Err(BatchError { bad: vec![1, 3] })
+            );
+        }
+        assert!(ours.pvk.alpha_g1_beta_g2 != ark_bn254::Fq12::one());
+    }
 }
