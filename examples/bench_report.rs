@@ -5,7 +5,8 @@
 //! Run with `cargo run --release --example bench_report`. Set `RUNS` to change the number of
 //! timed proofs (default 5). Proving uses every core (rayon's default pool); verification,
 //! single and batched, runs on one thread, as issue 5 specifies. `BENCHMARKS.md` explains each
-//! field. Timings are medians.
+//! field. Timings are medians; each ratio (batch against one by one, ours against stock
+//! ark-groth16) is the median of per-round ratios of the two measured in alternating rounds.
 
 use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem, SynthesisMode};
 use rand::SeedableRng;
@@ -39,6 +40,35 @@ fn median_ms<F: FnMut() -> Result<(), Error>>(runs: usize, mut f: F) -> Result<f
     }
     times.sort_by(f64::total_cmp);
     Ok(times[times.len() / 2])
+}
+
+/// Alternating rounds of `f` and `g` (after one warm-up call of each): the medians of their
+/// durations in milliseconds and the median of the per-round ratios `g / f`. Taking the two in
+/// turn keeps a ratio honest on a machine whose speed drifts between rounds (a shared host).
+fn paired_median_ms<F, G>(runs: usize, mut f: F, mut g: G) -> Result<(f64, f64, f64), Error>
+where
+    F: FnMut() -> Result<(), Error>,
+    G: FnMut() -> Result<(), Error>,
+{
+    f()?;
+    g()?;
+    let (mut tf, mut tg, mut ratio) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..runs {
+        let t = Instant::now();
+        f()?;
+        let a = t.elapsed().as_secs_f64() * 1e3;
+        let t = Instant::now();
+        g()?;
+        let b = t.elapsed().as_secs_f64() * 1e3;
+        tf.push(a);
+        tg.push(b);
+        ratio.push(b / a);
+    }
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    Ok((median(tf), median(tg), median(ratio)))
 }
 
 /// A field of /proc/self/status in MiB (Linux), if present.
@@ -248,14 +278,34 @@ fn main() -> Result<(), Error> {
         .statement(pres.issuers_root, pres.revocation_root, pres.nullifier)
         .to_field_elements();
     let pvk = vk.prepare();
-    let verify_ms = one_thread.install(|| {
-        median_ms(9, || {
-            for _ in 0..20 {
-                verify_raw(&pvk, &inputs, &pres.proof)?;
-            }
-            Ok(())
-        })
-    })? / 20.0;
+    // the baseline: stock ark-groth16 verification (prepared key, inputs prepared by arkworks'
+    // scalar multiplications, arkworks' pairing), in alternating rounds with ours
+    let ark_pvk = ark_groth16::prepare_verifying_key(vk.as_ark());
+    let (verify_ms, verify_arkworks_ms, verify_speedup) = one_thread.install(|| {
+        paired_median_ms(
+            9,
+            || {
+                for _ in 0..20 {
+                    verify_raw(&pvk, &inputs, &pres.proof)?;
+                }
+                Ok(())
+            },
+            || {
+                for _ in 0..20 {
+                    let ok = ark_groth16::Groth16::<ark_bn254::Bn254>::verify_proof(
+                        &ark_pvk,
+                        pres.proof.as_ark(),
+                        &inputs,
+                    )?;
+                    if !ok {
+                        return Err("arkworks rejected the proof".into());
+                    }
+                }
+                Ok(())
+            },
+        )
+    })?;
+    let (verify_ms, verify_arkworks_ms) = (verify_ms / 20.0, verify_arkworks_ms / 20.0);
 
     eprintln!("batch verification (one thread)...");
     let mut proofs: Vec<([Fr; 7], Proof)> = Vec::new();
@@ -275,26 +325,28 @@ fn main() -> Result<(), Error> {
                 (&x[..], p)
             })
             .collect();
-        let batch_ms = one_thread.install(|| {
-            median_ms(3, || {
-                verify_batch(&pvk, &items)?;
-                Ok(())
-            })
-        })?;
-        let single_ms = one_thread.install(|| {
-            median_ms(3, || {
-                for (x, p) in &items {
-                    verify_raw(&pvk, x, p)?;
-                }
-                Ok(())
-            })
+        let rounds = if n >= 256 { 5 } else { 7 };
+        let (batch_ms, single_ms, speedup) = one_thread.install(|| {
+            paired_median_ms(
+                rounds,
+                || {
+                    verify_batch(&pvk, &items)?;
+                    Ok(())
+                },
+                || {
+                    for (x, p) in &items {
+                        verify_raw(&pvk, x, p)?;
+                    }
+                    Ok(())
+                },
+            )
         })?;
         batch.insert(
             n.to_string(),
             json!({
                 "batch_ms_per_proof": round(batch_ms / n as f64, 4),
                 "one_by_one_ms_per_proof": round(single_ms / n as f64, 4),
-                "speedup": round(single_ms / batch_ms, 2),
+                "speedup": round(speedup, 2),
             }),
         );
     }
@@ -323,6 +375,8 @@ fn main() -> Result<(), Error> {
         "prove_peak_rss_mb": prove_peak_rss_mb,
         "prove_memory": memory,
         "verify_ms": round(verify_ms, 4),
+        "verify_arkworks_ms": round(verify_arkworks_ms, 4),
+        "verify_speedup_vs_arkworks": round(verify_speedup, 2),
         "batch64_ms_per_proof": per_proof("64"),
         "batch256_ms_per_proof": per_proof("256"),
         "batch": batch,
