@@ -29,6 +29,12 @@ type Error = Box<dyn std::error::Error + Send + Sync>;
 
 const NOW: u64 = 1_800_000_000;
 
+/// The median of `v` (the upper one of an even count).
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
 /// Median of the durations of `runs` calls of `f`, in milliseconds, after one warm-up call.
 fn median_ms<F: FnMut() -> Result<(), Error>>(runs: usize, mut f: F) -> Result<f64, Error> {
     f()?;
@@ -38,8 +44,7 @@ fn median_ms<F: FnMut() -> Result<(), Error>>(runs: usize, mut f: F) -> Result<f
         f()?;
         times.push(t.elapsed().as_secs_f64() * 1e3);
     }
-    times.sort_by(f64::total_cmp);
-    Ok(times[times.len() / 2])
+    Ok(median(times))
 }
 
 /// Alternating rounds of `f` and `g` (after one warm-up call of each): the medians of their
@@ -64,10 +69,6 @@ where
         tg.push(b);
         ratio.push(b / a);
     }
-    let median = |mut v: Vec<f64>| {
-        v.sort_by(f64::total_cmp);
-        v[v.len() / 2]
-    };
     Ok((median(tf), median(tg), median(ratio)))
 }
 

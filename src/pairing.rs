@@ -34,9 +34,19 @@ use ark_ff::fields::models::{fp12_2over3over2::Fp12Config, fp6_3over2::Fp6Config
 use ark_ff::{CyclotomicMultSubgroup, Field, One, Zero};
 
 /// The lines of a fixed G2 point, each divided by its constant coefficient: `(c1 / c0, c2 / c0)`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub(crate) struct FixedLines {
     lines: Vec<(Fq2, Fq2)>,
+}
+
+/// Public data, but one pair of `Fq2` elements per line of the loop: the count says enough (as for
+/// `FixedBaseTable`).
+impl std::fmt::Debug for FixedLines {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FixedLines")
+            .field("lines", &self.lines.len())
+            .finish()
+    }
 }
 
 impl FixedLines {

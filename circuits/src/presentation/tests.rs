@@ -516,9 +516,10 @@ fn g07_unused_predicates_hold_for_any_claim_and_reveal_nothing() {
     assert_eq!(hashes.len(), 1);
 }
 
-/// SHA-256 of the presentation circuit's R1CS matrices, as the prover builds them (setup
-/// mode, constraints optimized), with the numbers of instance and witness variables.
-fn matrices_digest() -> [u8; 32] {
+/// The presentation circuit's R1CS as the prover builds it (setup mode, constraints
+/// optimized): the numbers of instance and witness variables and of constraints, and the
+/// matrices A, B, C.
+fn presentation_matrices() -> (usize, usize, usize, Vec<ark_relations::gr1cs::Matrix<Fr>>) {
     use ark_relations::gr1cs::{OptimizationGoal, R1CS_PREDICATE_LABEL};
     let cs = ConstraintSystem::<Fr>::new_ref();
     cs.set_optimization_goal(OptimizationGoal::Constraints);
@@ -527,13 +528,24 @@ fn matrices_digest() -> [u8; 32] {
         .generate_constraints(cs.clone())
         .unwrap();
     cs.finalize();
-    let mut all = cs.to_matrices().unwrap();
-    let abc = all.remove(R1CS_PREDICATE_LABEL).unwrap();
-    digest_matrices(
+    let abc = cs
+        .to_matrices()
+        .unwrap()
+        .remove(R1CS_PREDICATE_LABEL)
+        .unwrap();
+    (
         cs.num_instance_variables(),
         cs.num_witness_variables(),
-        &abc,
+        cs.num_constraints(),
+        abc,
     )
+}
+
+/// SHA-256 of the presentation circuit's R1CS matrices, with the numbers of instance and
+/// witness variables.
+fn matrices_digest() -> [u8; 32] {
+    let (instance, witness, _, abc) = presentation_matrices();
+    digest_matrices(instance, witness, &abc)
 }
 
 fn digest_matrices(
@@ -574,21 +586,8 @@ fn l01_constraint_matrices_are_pinned() {
     println!("presentation matrices: {hex}");
     assert_eq!(hex, MATRICES_DIGEST);
     // the digest is sensitive to a single coefficient
-    use ark_relations::gr1cs::{OptimizationGoal, R1CS_PREDICATE_LABEL};
-    let cs = ConstraintSystem::<Fr>::new_ref();
-    cs.set_optimization_goal(OptimizationGoal::Constraints);
-    cs.set_mode(SynthesisMode::Setup);
-    PresentationCircuit::blank()
-        .generate_constraints(cs.clone())
-        .unwrap();
-    cs.finalize();
-    assert_eq!(cs.num_constraints(), PRESENTATION_CONSTRAINTS);
-    let mut abc = cs
-        .to_matrices()
-        .unwrap()
-        .remove(R1CS_PREDICATE_LABEL)
-        .unwrap();
-    let (ni, nw) = (cs.num_instance_variables(), cs.num_witness_variables());
+    let (ni, nw, constraints, mut abc) = presentation_matrices();
+    assert_eq!(constraints, PRESENTATION_CONSTRAINTS);
     assert_eq!(digest_matrices(ni, nw, &abc), digest);
     abc[1][PRESENTATION_CONSTRAINTS / 2][0].0 += Fr::from(1u64);
     assert_ne!(digest_matrices(ni, nw, &abc), digest);
