@@ -30,6 +30,7 @@ mod fixed_base;
 pub mod keys;
 mod pairing;
 mod prover;
+mod tower;
 pub mod verifier;
 
 pub mod credential;

@@ -789,7 +789,7 @@ pub fn verify_raw(
     }
     let prepared = pvk.prepare_inputs(public_inputs);
     // e(A, B) * e(IC(x), -gamma) * e(C, -delta) == e(alpha, beta)
-    let b = ark_ec::bn::G2Prepared::from(proof.0.b);
+    let b = crate::pairing::prepare_g2(&proof.0.b);
     match pairing_check(pvk, &[(proof.0.a, b)], prepared.into_affine(), proof.0.c) {
         Some(out) if out == pvk.pvk.alpha_g1_beta_g2 => Ok(()),
         _ => Err(VerifyError::InvalidProof),
@@ -868,7 +868,7 @@ pub fn verify_batch(
         c_points.push(proof.0.c);
         rs.push(r);
         a_points.push(proof.0.a.into_group() * r);
-        b_points.push(proof.0.b.into());
+        b_points.push(crate::pairing::prepare_g2(&proof.0.b));
     }
     let g1 = G1Projective::normalize_batch(&a_points);
     let sum_r = coeffs[0];
