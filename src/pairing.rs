@@ -16,9 +16,9 @@
 //!
 //! The instruction counts understate the last step: our `Fq2` product executes about as many
 //! instructions as arkworks' but has three independent products where arkworks has two
-//! dependent chains, and runs 20-26% faster. Against stock ark-groth16 verification in
+//! dependent chains, and runs 20-32% faster. Against stock ark-groth16 verification in
 //! alternating rounds (`bench_report`), the whole verification went from 1.49-1.58x to
-//! 1.70-1.80x.
+//! 1.63-1.80x.
 //!
 //! Notation: `Fq12 = Fq6[w] / (w^2 - v)`, `Fq6 = Fq2[v] / (v^3 - xi)`. arkworks' BN254 twist is
 //! a D-type twist: the line of step `k` at a G1 point `P = (x, y)` is
