@@ -74,12 +74,13 @@ const fn mul_wide(a: &Limbs, b: &Limbs) -> Wide {
     t
 }
 
-/// `a + b` on four limbs, for `a + b < 2^256` (sums of two values below `p`).
+/// `a + b` on `N` limbs, for `a + b < 2^(64 N)`: sums of two values below `p` on four limbs
+/// (below `2p < 2^255`), of two double-width values below `2 p^2` on eight.
 #[inline(always)]
-fn add4(a: &Limbs, b: &Limbs) -> Limbs {
-    let mut r = [0u64; 4];
+fn add<const N: usize>(a: &[u64; N], b: &[u64; N]) -> [u64; N] {
+    let mut r = [0u64; N];
     let mut carry = 0;
-    for i in 0..4 {
+    for i in 0..N {
         (r[i], carry) = mac(a[i], 1, b[i], carry);
     }
     r
@@ -97,17 +98,6 @@ fn sub<const N: usize>(a: &[u64; N], b: &[u64; N]) -> ([u64; N], bool) {
         borrow = b1 | b2;
     }
     (r, borrow)
-}
-
-/// `a + b` on eight limbs, for `a + b < 2^512`.
-#[inline(always)]
-fn add8(a: &Wide, b: &Wide) -> Wide {
-    let mut r = [0u64; 8];
-    let mut carry = 0;
-    for i in 0..8 {
-        (r[i], carry) = mac(a[i], 1, b[i], carry);
-    }
-    r
 }
 
 /// Montgomery reduction: `t / R mod p` in `[0, p)`, for `t < p R`.
@@ -142,10 +132,10 @@ pub(crate) fn mul2(a: &Fq2, b: &Fq2) -> Fq2 {
     let (b0, b1) = (limbs(&b.c0), limbs(&b.c1));
     let t0 = mul_wide(a0, b0);
     let t1 = mul_wide(a1, b1);
-    let t2 = mul_wide(&add4(a0, a1), &add4(b0, b1));
+    let t2 = mul_wide(&add(a0, a1), &add(b0, b1));
     // c1 = t2 - t0 - t1 = a0 b1 + a1 b0 >= 0; c0 = t0 + p^2 - t1 > 0
     let (c1, _) = sub(&sub(&t2, &t0).0, &t1);
-    let (c0, _) = sub(&add8(&t0, &P2), &t1);
+    let (c0, _) = sub(&add(&t0, &P2), &t1);
     Fq2::new(redc(&c0), redc(&c1))
 }
 
@@ -154,9 +144,9 @@ pub(crate) fn mul2(a: &Fq2, b: &Fq2) -> Fq2 {
 pub(crate) fn sqr2(a: &Fq2) -> Fq2 {
     let (a0, a1) = (limbs(&a.c0), limbs(&a.c1));
     // a0 + p - a1, in (0, 2p)
-    let (diff, _) = sub(&add4(a0, &P), a1);
-    let c0 = mul_wide(&add4(a0, a1), &diff);
-    let c1 = mul_wide(&add4(a0, a0), a1);
+    let (diff, _) = sub(&add(a0, &P), a1);
+    let c0 = mul_wide(&add(a0, a1), &diff);
+    let c1 = mul_wide(&add(a0, a0), a1);
     Fq2::new(redc(&c0), redc(&c1))
 }
 
@@ -176,17 +166,37 @@ fn nr6(a: &Fq6) -> Fq6 {
     a
 }
 
+/// The products of two three-term sums `a0 + a1 s + a2 t` and `b0 + b1 s + b2 t` (Karatsuba, 6
+/// `Fq2` products): `d[i] = a_i b_i` and the cross terms `a_i b_j + a_j b_i`. Callers place them
+/// by their own rules for `s` and `t` (an `Fq6` product, a product of two lines).
+pub(crate) struct Karatsuba3 {
+    pub(crate) d: [Fq2; 3],
+    pub(crate) c01: Fq2,
+    pub(crate) c02: Fq2,
+    pub(crate) c12: Fq2,
+}
+
+#[inline(always)]
+pub(crate) fn karatsuba3(a: [&Fq2; 3], b: [&Fq2; 3]) -> Karatsuba3 {
+    let [a0, a1, a2] = a;
+    let [b0, b1, b2] = b;
+    let d = [mul2(a0, b0), mul2(a1, b1), mul2(a2, b2)];
+    let [d0, d1, d2] = d;
+    Karatsuba3 {
+        c01: mul2(&(*a0 + a1), &(*b0 + b1)) - d0 - d1,
+        c02: mul2(&(*a0 + a2), &(*b0 + b2)) - d0 - d2,
+        c12: mul2(&(*a1 + a2), &(*b1 + b2)) - d1 - d2,
+        d,
+    }
+}
+
 /// `a * b` in `Fq6 = Fq2[v] / (v^3 - xi)`: Karatsuba, 6 `Fq2` products.
 #[inline]
 pub(crate) fn mul6(a: &Fq6, b: &Fq6) -> Fq6 {
-    let v0 = mul2(&a.c0, &b.c0);
-    let v1 = mul2(&a.c1, &b.c1);
-    let v2 = mul2(&a.c2, &b.c2);
-    // a1 b2 + a2 b1, a0 b1 + a1 b0, a0 b2 + a2 b0
-    let x = mul2(&(a.c1 + a.c2), &(b.c1 + b.c2)) - v1 - v2;
-    let y = mul2(&(a.c0 + a.c1), &(b.c0 + b.c1)) - v0 - v1;
-    let z = mul2(&(a.c0 + a.c2), &(b.c0 + b.c2)) - v0 - v2;
-    Fq6::new(v0 + nr2(&x), y + nr2(&v2), z + v1)
+    let k = karatsuba3([&a.c0, &a.c1, &a.c2], [&b.c0, &b.c1, &b.c2]);
+    let [d0, d1, d2] = k.d;
+    // v^3 = xi: a1 b2 v^3 + a2 b1 v^3 and a2 b2 v^4 fold down
+    Fq6::new(d0 + nr2(&k.c12), k.c01 + nr2(&d2), k.c02 + d1)
 }
 
 /// `a * (b0 + b1 v)` in `Fq6`: 5 `Fq2` products.
