@@ -16,7 +16,8 @@
 //! Everything above `Fq2` (the `Fq6` and `Fq12` products, the sparse products with lines, the
 //! cyclotomic squaring) is the textbook formula over these two, written here so that the hot
 //! loops use them; every function is pinned to arkworks' result by the tests below, on random
-//! elements and on elements whose coefficients are all `p - 1`.
+//! elements, on edge coefficients (`0`, `1`, `p - 1`, ...) and, for `Fq2`, in a property test
+//! on arbitrary limb patterns.
 //!
 //! **Representation.** arkworks keeps an `Fq` element as its Montgomery form `a R mod p`
 //! (`R = 2^256`), as four little-endian limbs in `[0, p)`; we read and write that field
@@ -304,14 +305,56 @@ mod tests {
 
     /// Elements at the edges of the bounds: coefficients 0, 1 and p - 1 in every mix.
     fn edge_fq2() -> Vec<Fq2> {
-        let vals = [Fq::zero(), Fq::one(), -Fq::one(), -Fq::from(2u8)];
-        let mut out = Vec::new();
-        for a in vals {
-            for b in vals {
-                out.push(Fq2::new(a, b));
+        let vals = edge_fq();
+        vals.iter()
+            .flat_map(|a| vals.iter().map(|b| Fq2::new(*a, *b)))
+            .collect()
+    }
+
+    /// Base-field values at the edges: 0, 1, 2, `(p - 1) / 2`, `(p + 1) / 2`, `p - 2`, `p - 1`,
+    /// and the element whose Montgomery limbs are all `2^64 - 1` reduced (largest limbs).
+    fn edge_fq() -> Vec<Fq> {
+        let half = Fq::from(2u8).inverse().unwrap_or_default();
+        vec![
+            Fq::zero(),
+            Fq::one(),
+            Fq::from(2u8),
+            half - Fq::one(),
+            half,
+            -Fq::from(2u8),
+            -Fq::one(),
+            Fq::new_unchecked(BigInt::new([u64::MAX, u64::MAX, u64::MAX, P[3] - 1])),
+        ]
+    }
+
+    /// An `Fq` element from its Montgomery limbs, reduced into `[0, p)` by clearing the top bits
+    /// and subtracting `p` while needed: limb patterns a uniform `Fq` rarely has.
+    fn fq_from_limbs(mut l: Limbs) -> Fq {
+        l[3] &= (1 << 62) - 1;
+        while let (s, false) = sub(&l, &P) {
+            l = s;
+        }
+        Fq::new_unchecked(BigInt::new(l))
+    }
+
+    proptest::proptest! {
+        /// Products and squares of `Fq2` elements with arbitrary limbs (all-ones, all-zero and
+        /// mixed words are likely) equal arkworks'.
+        #[test]
+        fn fq2_products_equal_arkworks_on_any_limbs(
+            a in proptest::array::uniform4(proptest::prelude::any::<u64>()),
+            b in proptest::array::uniform4(proptest::prelude::any::<u64>()),
+            c in proptest::array::uniform4(proptest::prelude::any::<u64>()),
+            d in proptest::array::uniform4(proptest::prelude::any::<u64>()),
+        ) {
+            let x = Fq2::new(fq_from_limbs(a), fq_from_limbs(b));
+            let y = Fq2::new(fq_from_limbs(c), fq_from_limbs(d));
+            proptest::prop_assert_eq!(mul2(&x, &y), x * y);
+            proptest::prop_assert_eq!(sqr2(&x), x.square());
+            for z in [mul2(&x, &y), sqr2(&x)] {
+                proptest::prop_assert!(z.c0.0 < Fq::MODULUS && z.c1.0 < Fq::MODULUS);
             }
         }
-        out
     }
 
     #[test]
