@@ -98,6 +98,20 @@ fn verifier(w: &World, id: &str) -> Verifier<TrustedRoots> {
     )
 }
 
+/// The world's holder proves `req` from `cred` with the shared proving key.
+fn prove(w: &World, req: &Request, cred: &SignedCredential, seed: u64) -> Presentation {
+    w.holder
+        .prove(
+            &keys().0,
+            req,
+            cred,
+            &w.registry,
+            &w.revocations,
+            &mut rng(seed),
+        )
+        .unwrap()
+}
+
 fn policy(schema: &Schema, preds: &[Predicate]) -> Policy {
     let mut p = [Predicate::none(); 4];
     p[..preds.len()].copy_from_slice(preds);
@@ -122,17 +136,7 @@ fn background_check_end_to_end() {
     let req = v.request(passed(&schema), None, NOW, &mut rng(2)).unwrap();
     // the request travels as JSON
     let req = Request::from_json(&req.to_json()).unwrap();
-    let pres = w
-        .holder
-        .prove(
-            &keys().0,
-            &req,
-            &cred,
-            &w.registry,
-            &w.revocations,
-            &mut rng(3),
-        )
-        .unwrap();
+    let pres = prove(&w, &req, &cred, 3);
     let pres = Presentation::from_json(&pres.to_json()).unwrap();
     let verified = v.verify(&req, &pres, NOW + 5).unwrap();
     assert_eq!(verified.policy, *req.policy());
@@ -177,17 +181,7 @@ fn every_builtin_schema_end_to_end() {
         let req = v
             .request(pol, Some("pseudonym"), NOW, &mut rng(10 + i as u64))
             .unwrap();
-        let pres = w
-            .holder
-            .prove(
-                &keys().0,
-                &req,
-                &cred,
-                &w.registry,
-                &w.revocations,
-                &mut rng(20 + i as u64),
-            )
-            .unwrap();
+        let pres = prove(&w, &req, &cred, 20 + i as u64);
         let ok = v.verify(&req, &pres, NOW).unwrap();
         assert!(ok.nullifier.is_some(), "{}", schema.name());
     }
@@ -376,17 +370,7 @@ fn answered(scope: Option<&str>) -> Answered {
     let v = verifier(&w, "client-neg");
     let cred = background(&w, 1);
     let req = v.request(passed(&bg), scope, NOW, &mut rng(30)).unwrap();
-    let pres = w
-        .holder
-        .prove(
-            &keys().0,
-            &req,
-            &cred,
-            &w.registry,
-            &w.revocations,
-            &mut rng(31),
-        )
-        .unwrap();
+    let pres = prove(&w, &req, &cred, 31);
     Answered { w, v, req, pres }
 }
 
@@ -541,17 +525,7 @@ fn privacy_scopes_and_linkability() {
     let v2 = verifier(&w, "client-two");
     let prove = |v: &Verifier<TrustedRoots>, scope: Option<&str>, seed: u64| {
         let req = v.request(passed(&bg), scope, NOW, &mut rng(seed)).unwrap();
-        let pres = w
-            .holder
-            .prove(
-                &keys().0,
-                &req,
-                &cred,
-                &w.registry,
-                &w.revocations,
-                &mut rng(seed + 1),
-            )
-            .unwrap();
+        let pres = prove(&w, &req, &cred, seed + 1);
         let ok = v.verify(&req, &pres, NOW).unwrap();
         (req, pres, ok)
     };
@@ -727,17 +701,7 @@ fn e06_e07_registry_roots_with_a_window() {
         roots(&w),
     );
     let req = v.request(passed(&bg), None, NOW, &mut rng(90)).unwrap();
-    let pres = w
-        .holder
-        .prove(
-            &keys().0,
-            &req,
-            &cred,
-            &w.registry,
-            &w.revocations,
-            &mut rng(91),
-        )
-        .unwrap();
+    let pres = prove(&w, &req, &cred, 91);
     // the registry changes at NOW: the proof's root is replaced
     let other = Provider::from_seed([2; 32]);
     w.registry
@@ -751,17 +715,7 @@ fn e06_e07_registry_roots_with_a_window() {
     let req2 = v
         .request(passed(&bg), None, NOW + 700, &mut rng(92))
         .unwrap();
-    let pres2 = w
-        .holder
-        .prove(
-            &keys().0,
-            &req2,
-            &cred,
-            &w.registry,
-            &w.revocations,
-            &mut rng(93),
-        )
-        .unwrap();
+    let pres2 = prove(&w, &req2, &cred, 93);
     let stale = Presentation {
         issuers_root: pres.issuers_root,
         ..pres2.clone()
@@ -794,17 +748,7 @@ fn batch_verification_accepts_good_batches_and_names_bad_items() {
         let req = v
             .request(passed(&bg), Some("b"), NOW, &mut rng(200 + i))
             .unwrap();
-        let pres = w
-            .holder
-            .prove(
-                &keys().0,
-                &req,
-                &cred,
-                &w.registry,
-                &w.revocations,
-                &mut rng(300 + i),
-            )
-            .unwrap();
+        let pres = prove(&w, &req, &cred, 300 + i);
         let inputs = req
             .statement(pres.issuers_root, pres.revocation_root, pres.nullifier)
             .to_field_elements();
@@ -861,17 +805,7 @@ fn verify_many_checks_each_request_and_batches_the_proofs() {
         let req = v
             .request(passed(&bg), Some("m"), NOW, &mut rng(400 + i))
             .unwrap();
-        let p = w
-            .holder
-            .prove(
-                &keys().0,
-                &req,
-                &cred,
-                &w.registry,
-                &w.revocations,
-                &mut rng(500 + i),
-            )
-            .unwrap();
+        let p = prove(&w, &req, &cred, 500 + i);
         reqs.push(req);
         pres.push(p);
     }
@@ -981,17 +915,7 @@ fn an_edited_request_is_refused() {
     j["predicates"][0]["value"] = serde_json::Value::String("0".into());
     let edited = Request::from_json(&j.to_string()).unwrap();
     assert_eq!(edited.challenge(), req.challenge());
-    let pres = w
-        .holder
-        .prove(
-            &keys().0,
-            &edited,
-            &failed,
-            &w.registry,
-            &w.revocations,
-            &mut rng(601),
-        )
-        .unwrap();
+    let pres = prove(&w, &edited, &failed, 601);
     assert_eq!(
         v.verify(&edited, &pres, NOW),
         Err(VerifyError::RequestAltered)
