@@ -414,6 +414,11 @@ fn main() -> Result<(), Error> {
         "verify_threads": 1,
         "runs": runs,
         "cpu": cpu_model(),
+        // BENCHMARKS.md: BMI2/ADX make verification about 7% faster; set by RUSTFLAGS only
+        "target_features": {
+            "bmi2": cfg!(target_feature = "bmi2"),
+            "adx": cfg!(target_feature = "adx"),
+        },
     });
     println!("{}", serde_json::to_string_pretty(&report)?);
     Ok(())
