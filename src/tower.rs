@@ -5,13 +5,15 @@
 //! each Montgomery-reduced: four 4x4-limb products and two reductions. Here the three
 //! Karatsuba products `a0 b0`, `a1 b1`, `(a0 + a1)(b0 + b1)` are kept at double width (512 bits),
 //! combined there, and only the two results are reduced: three products and two reductions,
-//! 80 64-bit multiplications instead of 96. Measured with a throwaway harness (one thread, a million
-//! dependent multiplications, ours and arkworks' alternating, three runs of six rounds): 84-90
-//! ns against 107-116 ns (ratio 1.20-1.32). Squaring, `(a0 + a1)(a0 - a1)` and `2 a0 a1` at double
-//! width: 73 ns against 83 ns (1.11-1.15). A product-scanning (Comba) variant was no faster.
+//! 80 64-bit multiplications instead of 96. Measured with a throwaway harness (one thread, a
+//! million dependent multiplications, ours and arkworks' alternating, three runs of six
+//! rounds): 84-90 ns against 107-116 ns (ratio 1.20-1.32). Squaring, `(a0 + a1)(a0 - a1)` and
+//! `2 a0 a1` at double width: 73 ns against 83 ns (1.11-1.15). A product-scanning (Comba)
+//! variant was no faster.
 //! Under callgrind the product is about 880 instructions, as many as arkworks': the gain is
-//! parallelism (three independent products), and x86-64 without BMI2 spends most of those
-//! instructions moving operands through `rax` and `rdx` for `mul`.
+//! parallelism (three independent products). About 40% of those instructions are moves, mostly
+//! of operands through `rax` and `rdx` for `mul`; built with BMI2 (`mulx`), a verification takes
+//! 21% fewer instructions and about 7% less time (BENCHMARKS.md; opt-in, see the README).
 //!
 //! Everything above `Fq2` (the `Fq6` and `Fq12` products, the sparse products with lines, the
 //! cyclotomic squaring) is the textbook formula over these two, written here so that the hot
