@@ -158,7 +158,7 @@ fn benches(c: &mut Criterion) {
         b.iter(|| vouchsafe::verifier::verify_raw(&pvk, black_box(&inputs), &pres.proof))
     });
     // the baseline for our Miller loop: arkworks' pairing check alone, on the same proof, with
-    // the input commitment computed outside the loop (single_raw computes it, about 50 us)
+    // the input commitment computed outside the loop (single_raw computes it, about 100 us)
     let ark_pvk = ark_groth16::prepare_verifying_key(f.vk.as_ark());
     let ark_inputs = ark_groth16::Groth16::<ark_bn254::Bn254>::prepare_inputs(&ark_pvk, &inputs)
         .expect("inputs");

@@ -40,13 +40,13 @@
 //! per step instead of 13.
 
 use crate::tower::{
-    cyclotomic_sqr12, karatsuba3, mul12, mul12_by_034, mul2, mul6, mul6_by_01, sqr12, sqr2,
+    cyclotomic_sqr12, karatsuba3, mul12, mul12_by_034, mul2, mul6, mul6_by_01, nr2, nr6, sqr12,
+    sqr2,
 };
-use ark_bn254::{Config, Fq, Fq12, Fq12Config, Fq2, Fq6, Fq6Config, G1Affine, G2Affine};
+use ark_bn254::{Config, Fq, Fq12, Fq2, Fq6, G1Affine, G2Affine};
 use ark_ec::bn::{g2::EllCoeff, BnConfig, G2Prepared};
 use ark_ec::short_weierstrass::SWCurveConfig;
 use ark_ec::AffineRepr;
-use ark_ff::fields::models::{fp12_2over3over2::Fp12Config, fp6_3over2::Fp6Config};
 use ark_ff::AdditiveGroup;
 use ark_ff::{CyclotomicMultSubgroup, Field, One, Zero};
 
@@ -197,19 +197,13 @@ struct LinePair {
     c4: Fq2,
 }
 
-fn mul_by_xi(x: Fq2) -> Fq2 {
-    let mut x = x;
-    Fq6Config::mul_fp2_by_nonresidue_in_place(&mut x);
-    x
-}
-
 /// Two general lines: 6 M (Karatsuba on the three nonzero coefficients).
 fn mul_lines(l: &Line, m: &Line) -> LinePair {
     let k = karatsuba3([&l.c0, &l.c3, &l.c4], [&m.c0, &m.c3, &m.c4]);
     let [m00, m33, m44] = k.d;
     // (c3 w + c4 v w)(c3' w + c4' v w) = c3 c3' v + (c3 c4' + c4 c3') v^2 + c4 c4' xi
     LinePair {
-        c0: Fq6::new(m00 + mul_by_xi(m44), m33, k.c12),
+        c0: Fq6::new(m00 + nr2(&m44), m33, k.c12),
         c3: k.c01,
         c4: k.c02,
     }
@@ -221,7 +215,7 @@ fn mul_unit_lines((a1, b1): (Fq2, Fq2), (a2, b2): (Fq2, Fq2)) -> LinePair {
     let bb = mul2(&b1, &b2);
     let ab = mul2(&(a1 + b1), &(a2 + b2)) - aa - bb;
     LinePair {
-        c0: Fq6::new(Fq2::one() + mul_by_xi(bb), aa, ab),
+        c0: Fq6::new(Fq2::one() + nr2(&bb), aa, ab),
         c3: a1 + a2,
         c4: b1 + b2,
     }
@@ -233,9 +227,7 @@ fn mul_by_pair(f: &mut Fq12, s: &LinePair) {
     let t1 = mul6_by_01(&f.c1, &s.c3, &s.c4);
     let s_sum = Fq6::new(s.c0.c0 + s.c3, s.c0.c1 + s.c4, s.c0.c2);
     let cross = mul6(&(f.c0 + f.c1), &s_sum) - t0 - t1;
-    let mut t1v = t1;
-    Fq12Config::mul_fp6_by_nonresidue_in_place(&mut t1v);
-    f.c0 = t0 + t1v;
+    f.c0 = t0 + nr6(&t1);
     f.c1 = cross;
 }
 
@@ -260,7 +252,7 @@ struct Fixed<'a> {
 /// prepared point's line list is shorter than the loop (impossible for arkworks' `G2Prepared`
 /// of a point on the curve).
 pub(crate) fn miller_loop(
-    varying: &[(G1Affine, &G2Prepared<Config>)],
+    varying: &[(G1Affine, G2Prepared<Config>)],
     fixed: &[(G1Affine, &FixedLines)],
 ) -> Option<Fq12> {
     let mut var: Vec<Varying<'_>> = varying
@@ -497,16 +489,12 @@ mod tests {
     }
 
     fn ours(var: &[(G1Affine, G2Affine)], fix: &[(G1Affine, G2Affine)]) -> Fq12 {
-        let var_prep: Vec<G2Prepared<Config>> = var.iter().map(|(_, q)| (*q).into()).collect();
         let fix_lines: Vec<FixedLines> = fix
             .iter()
             .map(|(_, q)| FixedLines::new(&(*q).into()).unwrap())
             .collect();
-        let v: Vec<_> = var
-            .iter()
-            .zip(&var_prep)
-            .map(|((p, _), q)| (*p, q))
-            .collect();
+        let v: Vec<(G1Affine, G2Prepared<Config>)> =
+            var.iter().map(|(p, q)| (*p, (*q).into())).collect();
         let f: Vec<_> = fix
             .iter()
             .zip(&fix_lines)
@@ -607,7 +595,7 @@ mod tests {
             let ours = prepare_g2(&q);
             assert_eq!(ours.ell_coeffs.len(), LINES);
             assert_ne!(ours.ell_coeffs, G2Prepared::<Config>::from(q).ell_coeffs);
-            let f = miller_loop(&[(p, &ours)], &[]).and_then(|f| final_exponentiation(&f));
+            let f = miller_loop(&[(p, ours.clone())], &[]).and_then(|f| final_exponentiation(&f));
             assert_eq!(f, Some(expected));
             let theirs = Bn254::final_exponentiation(Bn254::multi_miller_loop([p], [ours]));
             assert_eq!(theirs.map(|x| x.0), Some(expected));
@@ -622,6 +610,6 @@ mod tests {
         let pairs = random_pairs(&mut rng, 1);
         let mut prepared: G2Prepared<Config> = pairs[0].1.into();
         prepared.ell_coeffs.pop();
-        assert!(miller_loop(&[(pairs[0].0, &prepared)], &[]).is_none());
+        assert!(miller_loop(&[(pairs[0].0, prepared)], &[]).is_none());
     }
 }

@@ -155,7 +155,7 @@ pub(crate) fn sqr2(a: &Fq2) -> Fq2 {
 
 /// `a * xi`, `xi = 9 + u` (the `Fq6` non-residue): additions only (arkworks').
 #[inline(always)]
-fn nr2(a: &Fq2) -> Fq2 {
+pub(crate) fn nr2(a: &Fq2) -> Fq2 {
     let mut a = *a;
     Fq6Config::mul_fp2_by_nonresidue_in_place(&mut a);
     a
@@ -163,7 +163,7 @@ fn nr2(a: &Fq2) -> Fq2 {
 
 /// `a * v` in `Fq6` (the `Fq12` non-residue): a rotation and one `nr2`.
 #[inline(always)]
-fn nr6(a: &Fq6) -> Fq6 {
+pub(crate) fn nr6(a: &Fq6) -> Fq6 {
     let mut a = *a;
     Fq12Config::mul_fp6_by_nonresidue_in_place(&mut a);
     a

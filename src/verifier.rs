@@ -809,8 +809,7 @@ fn pairing_check(
     use ark_ec::pairing::Pairing;
     match &pvk.lines {
         Some((gamma, delta)) => {
-            let pairs: Vec<_> = varying.iter().map(|(p, q)| (*p, q)).collect();
-            let f = crate::pairing::miller_loop(&pairs, &[(ic, gamma), (c, delta)])?;
+            let f = crate::pairing::miller_loop(varying, &[(ic, gamma), (c, delta)])?;
             crate::pairing::final_exponentiation(&f)
         }
         None => {
