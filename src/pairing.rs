@@ -6,19 +6,23 @@
 //! on the `Fq2` arithmetic of [`crate::tower`] (Karatsuba with lazy reduction). Everything is
 //! pinned to arkworks' results by the tests below.
 //!
-//! Measured (callgrind, instructions per `verify_raw` of a presentation proof):
+//! Measured (callgrind, instructions per `verify_raw` of a presentation proof; the last
+//! column adds `tower`'s one reduction per `Fq12` coefficient and branch-free sums):
 //!
-//! | part | arkworks | ours, arkworks' `Fq2` | ours, `crate::tower` |
-//! |---|---:|---:|---:|
-//! | `B`'s lines | 0.99 M | 0.99 M | 0.82 M |
-//! | Miller loop | 5.45 M | 4.90 M | 4.45 M |
-//! | final exponentiation | 3.54 M | 3.03 M | 2.94 M |
+//! | part | arkworks | ours, arkworks' `Fq2` | ours, `crate::tower` | and branch-free |
+//! |---|---:|---:|---:|---:|
+//! | `B`'s lines | 0.99 M | 0.99 M | 0.82 M | 0.88 M |
+//! | Miller loop | 5.45 M | 4.90 M | 4.45 M | 4.78 M |
+//! | final exponentiation | 3.54 M | 3.03 M | 2.94 M | 3.43 M |
+//! | mispredicted branches (simulated), whole verification | | | 44.7 k | 6.7 k |
 //!
-//! The instruction counts understate the last step: our `Fq2` product executes about as many
-//! instructions as arkworks' but has three independent products where arkworks has two
-//! dependent chains, and runs 20-32% faster. Against stock ark-groth16 verification in
-//! alternating rounds (`bench_report`), the whole verification went from 1.49-1.58x to
-//! 1.63-1.80x.
+//! The instruction counts understate the last two steps: our `Fq2` product executes about as
+//! many instructions as arkworks' but has three independent products where arkworks has two
+//! dependent chains, and runs 20-32% faster; the branch-free sums execute more instructions
+//! and save a misprediction (some 15 cycles) on about every other sum. Against stock
+//! ark-groth16 verification in alternating rounds (`bench_report`), the whole verification
+//! went from 1.49-1.58x to 1.63-1.80x with our `Fq2`, and the last step bought about 3% more
+//! (median of in-process runs in turn; 9% in the fastest runs).
 //!
 //! Notation: `Fq12 = Fq6[w] / (w^2 - v)`, `Fq6 = Fq2[v] / (v^3 - xi)`. arkworks' BN254 twist is
 //! a D-type twist: the line of step `k` at a G1 point `P = (x, y)` is
@@ -40,14 +44,13 @@
 //! per step instead of 13.
 
 use crate::tower::{
-    cyclotomic_sqr12, karatsuba3, mul12, mul12_by_034, mul2, mul6, mul6_by_01, nr2, nr6, sqr12,
-    sqr2,
+    add2, cyclotomic_sqr12, karatsuba3, mul12, mul12_by_034, mul12_by_pair, mul2, nr2, sqr12, sqr2,
+    sub2,
 };
 use ark_bn254::{Config, Fq, Fq12, Fq2, Fq6, G1Affine, G2Affine};
 use ark_ec::bn::{g2::EllCoeff, BnConfig, G2Prepared};
 use ark_ec::short_weierstrass::SWCurveConfig;
 use ark_ec::AffineRepr;
-use ark_ff::AdditiveGroup;
 use ark_ff::{CyclotomicMultSubgroup, Field, One, Zero};
 
 /// The lines of a fixed G2 point, each divided by its constant coefficient: `(c1 / c0, c2 / c0)`.
@@ -138,38 +141,42 @@ const LINES: usize = 64 + 21 + 2;
 /// One doubling of `r`, and its line: 4 `Fq2` products and 6 squarings.
 fn double_step(r: &mut (Fq2, Fq2, Fq2)) -> EllCoeff<Config> {
     let (x, y, z) = *r;
+    let dbl = |a: &Fq2| add2(a, a);
     let b = sqr2(&y);
     let c = sqr2(&z);
-    let e = mul2(&<Config as BnConfig>::G2Config::COEFF_B, &(c.double() + c));
-    let f = e.double() + e;
-    let h = sqr2(&(y + z)) - b - c;
+    let e = mul2(
+        &<Config as BnConfig>::G2Config::COEFF_B,
+        &add2(&dbl(&c), &c),
+    );
+    let f = add2(&dbl(&e), &e);
+    let h = sub2(&sub2(&sqr2(&add2(&y, &z)), &b), &c);
     let j = sqr2(&x);
     let e2 = sqr2(&e);
     let xy = mul2(&x, &y);
-    let x3 = mul2(&xy.double(), &(b - f));
-    let y3 = sqr2(&(b + f)) - (e2.double() + e2).double().double();
-    let z3 = mul2(&b, &h).double().double();
+    let x3 = mul2(&dbl(&xy), &sub2(&b, &f));
+    let y3 = sub2(&sqr2(&add2(&b, &f)), &dbl(&dbl(&add2(&dbl(&e2), &e2))));
+    let z3 = dbl(&dbl(&mul2(&b, &h)));
     *r = (x3, y3, z3);
-    (-h, j.double() + j, e - b)
+    (sub2(&Fq2::zero(), &h), add2(&dbl(&j), &j), sub2(&e, &b))
 }
 
 /// One mixed addition `r + q`, and its line: 11 `Fq2` products and 2 squarings.
 fn add_step(r: &mut (Fq2, Fq2, Fq2), q: &G2Affine) -> EllCoeff<Config> {
     let (x, y, z) = *r;
-    let theta = y - mul2(&q.y, &z);
-    let lambda = x - mul2(&q.x, &z);
+    let theta = sub2(&y, &mul2(&q.y, &z));
+    let lambda = sub2(&x, &mul2(&q.x, &z));
     let c = sqr2(&theta);
     let d = sqr2(&lambda);
     let e = mul2(&lambda, &d);
     let f = mul2(&z, &c);
     let g = mul2(&x, &d);
-    let h = e + f - g.double();
+    let h = sub2(&add2(&e, &f), &add2(&g, &g));
     let x3 = mul2(&lambda, &h);
-    let y3 = mul2(&theta, &(g - h)) - mul2(&e, &y);
+    let y3 = sub2(&mul2(&theta, &sub2(&g, &h)), &mul2(&e, &y));
     let z3 = mul2(&z, &e);
     *r = (x3, y3, z3);
-    let j = mul2(&theta, &q.x) - mul2(&lambda, &q.y);
-    (lambda, -theta, j)
+    let j = sub2(&mul2(&theta, &q.x), &mul2(&lambda, &q.y));
+    (lambda, sub2(&Fq2::zero(), &theta), j)
 }
 
 /// The twisted Frobenius `psi(Q)`.
@@ -203,7 +210,7 @@ fn mul_lines(l: &Line, m: &Line) -> LinePair {
     let [m00, m33, m44] = k.d;
     // (c3 w + c4 v w)(c3' w + c4' v w) = c3 c3' v + (c3 c4' + c4 c3') v^2 + c4 c4' xi
     LinePair {
-        c0: Fq6::new(m00 + nr2(&m44), m33, k.c12),
+        c0: Fq6::new(add2(&m00, &nr2(&m44)), m33, k.c12),
         c3: k.c01,
         c4: k.c02,
     }
@@ -213,22 +220,17 @@ fn mul_lines(l: &Line, m: &Line) -> LinePair {
 fn mul_unit_lines((a1, b1): (Fq2, Fq2), (a2, b2): (Fq2, Fq2)) -> LinePair {
     let aa = mul2(&a1, &a2);
     let bb = mul2(&b1, &b2);
-    let ab = mul2(&(a1 + b1), &(a2 + b2)) - aa - bb;
+    let ab = sub2(&sub2(&mul2(&add2(&a1, &b1), &add2(&a2, &b2)), &aa), &bb);
     LinePair {
-        c0: Fq6::new(Fq2::one() + nr2(&bb), aa, ab),
-        c3: a1 + a2,
-        c4: b1 + b2,
+        c0: Fq6::new(add2(&Fq2::one(), &nr2(&bb)), aa, ab),
+        c3: add2(&a1, &a2),
+        c4: add2(&b1, &b2),
     }
 }
 
-/// `f *= s`: 17 M (two `Fq6` products and one `mul_by_01`).
+/// `f *= s`: 17 M.
 fn mul_by_pair(f: &mut Fq12, s: &LinePair) {
-    let t0 = mul6(&f.c0, &s.c0);
-    let t1 = mul6_by_01(&f.c1, &s.c3, &s.c4);
-    let s_sum = Fq6::new(s.c0.c0 + s.c3, s.c0.c1 + s.c4, s.c0.c2);
-    let cross = mul6(&(f.c0 + f.c1), &s_sum) - t0 - t1;
-    f.c0 = t0 + nr6(&t1);
-    f.c1 = cross;
+    *f = mul12_by_pair(f, &s.c0, &s.c3, &s.c4);
 }
 
 /// A varying pair: the G1 point and the iterator over its G2 point's lines.
