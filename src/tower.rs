@@ -581,6 +581,14 @@ mod tests {
             .collect()
     }
 
+    /// The edge elements and `n` random ones.
+    fn edge_and_random_fq2(n: usize) -> Vec<Fq2> {
+        let mut rng = rng();
+        let mut elems = edge_fq2();
+        elems.extend((0..n).map(|_| Fq2::rand(&mut rng)));
+        elems
+    }
+
     /// Base-field values at the edges: 0, 1, 2, `(p - 1) / 2`, `(p + 1) / 2`, `p - 2`, `p - 1`,
     /// and the element whose Montgomery limbs are all `2^64 - 1` reduced (largest limbs).
     fn edge_fq() -> Vec<Fq> {
@@ -607,15 +615,20 @@ mod tests {
         Fq::new_unchecked(BigInt::new(l))
     }
 
+    /// Arbitrary limbs: all-ones, all-zero and mixed words are likely.
+    fn limbs4() -> impl proptest::strategy::Strategy<Value = Limbs> {
+        proptest::array::uniform4(proptest::prelude::any::<u64>())
+    }
+
     proptest::proptest! {
         /// Products and squares of `Fq2` elements with arbitrary limbs (all-ones, all-zero and
         /// mixed words are likely) equal arkworks'.
         #[test]
         fn fq2_products_equal_arkworks_on_any_limbs(
-            a in proptest::array::uniform4(proptest::prelude::any::<u64>()),
-            b in proptest::array::uniform4(proptest::prelude::any::<u64>()),
-            c in proptest::array::uniform4(proptest::prelude::any::<u64>()),
-            d in proptest::array::uniform4(proptest::prelude::any::<u64>()),
+            a in limbs4(),
+            b in limbs4(),
+            c in limbs4(),
+            d in limbs4(),
         ) {
             let x = Fq2::new(fq_from_limbs(a), fq_from_limbs(b));
             let y = Fq2::new(fq_from_limbs(c), fq_from_limbs(d));
@@ -624,6 +637,29 @@ mod tests {
             for z in [mul2(&x, &y), sqr2(&x)] {
                 proptest::prop_assert!(z.c0.0 < Fq::MODULUS && z.c1.0 < Fq::MODULUS);
             }
+        }
+
+        /// Sums, differences and multiples by `xi` of arbitrary double-width values below `p R`
+        /// stay below it and reduce to the sums, differences and multiples of their reductions.
+        #[test]
+        fn wide_arithmetic_on_any_limbs(
+            al in limbs4(),
+            ah in limbs4(),
+            bl in limbs4(),
+            bh in limbs4(),
+        ) {
+            let wide = |l: Limbs, h: Limbs| {
+                let h = fq_from_limbs(h);
+                with_high(&[l[0], l[1], l[2], l[3], 0, 0, 0, 0], limbs(&h))
+            };
+            let (a, b) = (wide(al, ah), wide(bl, bh));
+            let (s, d) = (wadd(&a, &b), wsub(&a, &b));
+            proptest::prop_assert!(below_p_r(&s) && below_p_r(&d));
+            proptest::prop_assert_eq!(redc(&s), redc(&a) + redc(&b));
+            proptest::prop_assert_eq!(redc(&d), redc(&a) - redc(&b));
+            let n = nr2w(&[a, b]);
+            proptest::prop_assert!(below_p_r(&n[0]) && below_p_r(&n[1]));
+            proptest::prop_assert_eq!(red2(&n), nr2(&red2(&[a, b])));
         }
     }
 
@@ -641,9 +677,7 @@ mod tests {
 
     #[test]
     fn fq2_products_equal_arkworks() {
-        let mut rng = rng();
-        let mut elems = edge_fq2();
-        elems.extend((0..64).map(|_| Fq2::rand(&mut rng)));
+        let elems = edge_and_random_fq2(64);
         for a in &elems {
             assert_eq!(sqr2(a), a.square(), "{a}");
             for b in &elems {
@@ -696,9 +730,7 @@ mod tests {
 
     #[test]
     fn branch_free_sums_equal_arkworks() {
-        let mut rng = rng();
-        let mut elems = edge_fq2();
-        elems.extend((0..16).map(|_| Fq2::rand(&mut rng)));
+        let elems = edge_and_random_fq2(16);
         for a in &elems {
             let mut xi = *a;
             ark_bn254::Fq6Config::mul_fp2_by_nonresidue_in_place(&mut xi);
@@ -711,28 +743,6 @@ mod tests {
                     assert!(c.0 < Fq::MODULUS);
                 }
             }
-        }
-    }
-
-    proptest::proptest! {
-        /// Sums and differences of arbitrary double-width values below `p R` stay below it and
-        /// reduce to the sums and differences of their reductions.
-        #[test]
-        fn wide_arithmetic_on_any_limbs(
-            al in proptest::array::uniform4(proptest::prelude::any::<u64>()),
-            ah in proptest::array::uniform4(proptest::prelude::any::<u64>()),
-            bl in proptest::array::uniform4(proptest::prelude::any::<u64>()),
-            bh in proptest::array::uniform4(proptest::prelude::any::<u64>()),
-        ) {
-            let wide = |l: Limbs, h: Limbs| {
-                let h = fq_from_limbs(h);
-                with_high(&[l[0], l[1], l[2], l[3], 0, 0, 0, 0], limbs(&h))
-            };
-            let (a, b) = (wide(al, ah), wide(bl, bh));
-            let (s, d) = (wadd(&a, &b), wsub(&a, &b));
-            proptest::prop_assert!(below_p_r(&s) && below_p_r(&d));
-            proptest::prop_assert_eq!(redc(&s), redc(&a) + redc(&b));
-            proptest::prop_assert_eq!(redc(&d), redc(&a) - redc(&b));
         }
     }
 
