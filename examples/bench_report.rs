@@ -9,8 +9,13 @@
 //! ark-groth16) is the median of per-round ratios of the two measured in alternating rounds.
 //! `verify_fastest_round_ms` is the fastest of the single-verification rounds: on a shared host
 //! it shows the machine's speed with quiet neighbours; `verify_ms` is the number to quote.
+//!
+//! With `VOUCHSAFE_BENCH_DUMP=DIR`, the run also writes the verified presentation's verifying
+//! key (`vk.bin`), proof (`proof.bin`) and public inputs (`inputs.bin`, 32 bytes each, little
+//! endian) into `DIR`, for `benches/ab_verify.sh`.
 
 use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem, SynthesisMode};
+use ark_serialize::CanonicalSerialize;
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use serde_json::json;
@@ -298,6 +303,16 @@ fn main() -> Result<(), Error> {
         .statement(pres.issuers_root, pres.revocation_root, pres.nullifier)
         .to_field_elements();
     let pvk = vk.prepare();
+    if let Some(dir) = std::env::var_os("VOUCHSAFE_BENCH_DUMP") {
+        let dir = std::path::PathBuf::from(dir);
+        let mut bytes = Vec::new();
+        for x in &inputs {
+            x.serialize_compressed(&mut bytes)?;
+        }
+        std::fs::write(dir.join("vk.bin"), vk.to_bytes())?;
+        std::fs::write(dir.join("proof.bin"), pres.proof.to_bytes())?;
+        std::fs::write(dir.join("inputs.bin"), bytes)?;
+    }
     // the baseline: stock ark-groth16 verification (prepared key, inputs prepared by arkworks'
     // scalar multiplications, arkworks' pairing), in alternating rounds with ours
     let ark_pvk = ark_groth16::prepare_verifying_key(vk.as_ark());
