@@ -129,10 +129,7 @@ fn sub<const N: usize>(a: &[u64; N], b: &[u64; N]) -> ([u64; N], bool) {
 #[inline(always)]
 fn redc(t: &Wide) -> Fq {
     // the tests run with debug assertions: every reduction in them checks its input's bound
-    debug_assert!(
-        sub(&[t[4], t[5], t[6], t[7]], &P).1,
-        "redc input not below p R"
-    );
+    debug_assert!(sub(&high(t), &P).1, "redc input not below p R");
     let mut t = *t;
     let mut high = 0;
     for i in 0..4 {
@@ -199,12 +196,18 @@ fn fq(l: Limbs) -> Fq {
     Fq::new_unchecked(BigInt::new(l))
 }
 
+/// `a + b mod p` for `a, b < p`, without branches.
+#[inline(always)]
+fn add_mod(a: &Limbs, b: &Limbs) -> Limbs {
+    reduce_once(&add(a, b))
+}
+
 /// `a + b` in `Fq2`, without branches.
 #[inline(always)]
 pub(crate) fn add2(a: &Fq2, b: &Fq2) -> Fq2 {
     Fq2::new(
-        fq(reduce_once(&add(limbs(&a.c0), limbs(&b.c0)))),
-        fq(reduce_once(&add(limbs(&a.c1), limbs(&b.c1)))),
+        fq(add_mod(limbs(&a.c0), limbs(&b.c0))),
+        fq(add_mod(limbs(&a.c1), limbs(&b.c1))),
     )
 }
 
@@ -217,23 +220,31 @@ pub(crate) fn sub2(a: &Fq2, b: &Fq2) -> Fq2 {
     )
 }
 
-/// `9 a` in `Fq`: three doublings and an addition.
+/// `(a0 + a1 u) xi`, `xi = 9 + u` (the `Fq6` non-residue): `(9 a0 - a1) + (a0 + 9 a1) u`, each
+/// `9 a` by three doublings and an addition, over the modular `add` and `sub` of either width
+/// (reduced limbs, or double-width values below `p R`).
 #[inline(always)]
-fn nine1(a: &Limbs) -> Limbs {
-    let a2 = reduce_once(&add(a, a));
-    let a4 = reduce_once(&add(&a2, &a2));
-    let a8 = reduce_once(&add(&a4, &a4));
-    reduce_once(&add(&a8, a))
+fn times_xi<T>(a0: &T, a1: &T, add: impl Fn(&T, &T) -> T, sub: impl Fn(&T, &T) -> T) -> [T; 2] {
+    [
+        sub(&times_nine(a0, &add), a1),
+        add(a0, &times_nine(a1, &add)),
+    ]
 }
 
-/// `a * xi`, `xi = 9 + u` (the `Fq6` non-residue): `(9 a0 - a1) + (a0 + 9 a1) u`.
+/// `9 a`: three doublings and an addition (a function, not a closure, so that it is inlined).
+#[inline(always)]
+fn times_nine<T>(a: &T, add: &impl Fn(&T, &T) -> T) -> T {
+    let a2 = add(a, a);
+    let a4 = add(&a2, &a2);
+    let a8 = add(&a4, &a4);
+    add(&a8, a)
+}
+
+/// `a * xi` in `Fq2`, without branches.
 #[inline(always)]
 pub(crate) fn nr2(a: &Fq2) -> Fq2 {
-    let (a0, a1) = (limbs(&a.c0), limbs(&a.c1));
-    Fq2::new(
-        fq(sub_mod(&nine1(a0), a1)),
-        fq(reduce_once(&add(a0, &nine1(a1)))),
-    )
+    let [c0, c1] = times_xi(limbs(&a.c0), limbs(&a.c1), add_mod, sub_mod);
+    Fq2::new(fq(c0), fq(c1))
 }
 
 /// `a + b` in `Fq6`, without branches.
@@ -319,19 +330,10 @@ fn sub2w(a: &Fq2Wide, b: &Fq2Wide) -> Fq2Wide {
     [wsub(&a[0], &b[0]), wsub(&a[1], &b[1])]
 }
 
-/// `9 t`, by three doublings and an addition.
-#[inline(always)]
-fn nine(t: &Wide) -> Wide {
-    let t2 = wadd(t, t);
-    let t4 = wadd(&t2, &t2);
-    let t8 = wadd(&t4, &t4);
-    wadd(&t8, t)
-}
-
-/// `a * xi`, `xi = 9 + u`: `(9 a0 - a1) + (a0 + 9 a1) u`.
+/// `a * xi` before reduction.
 #[inline(always)]
 fn nr2w(a: &Fq2Wide) -> Fq2Wide {
-    [wsub(&nine(&a[0]), &a[1]), wadd(&a[0], &nine(&a[1]))]
+    times_xi(&a[0], &a[1], wadd, wsub)
 }
 
 /// The reduced element: two `redc`s.
@@ -379,22 +381,24 @@ fn red6(a: &Fq6Wide) -> Fq6 {
 }
 
 /// The products of two three-term sums `a0 + a1 s + a2 t` and `b0 + b1 s + b2 t` (Karatsuba, 6
-/// `Fq2` products) before reduction: `d[i] = a_i b_i` and the cross terms `a_i b_j + a_j b_i`.
-struct Karatsuba3Wide {
-    d: [Fq2Wide; 3],
-    c01: Fq2Wide,
-    c02: Fq2Wide,
-    c12: Fq2Wide,
+/// `Fq2` products): `d[i] = a_i b_i` and the cross terms `a_i b_j + a_j b_i`, before reduction
+/// ([`karatsuba3w`]) or after ([`karatsuba3`]). Callers place them by their own rules for `s`
+/// and `t` (an `Fq6` product, a product of two lines).
+pub(crate) struct Karatsuba3<T> {
+    pub(crate) d: [T; 3],
+    pub(crate) c01: T,
+    pub(crate) c02: T,
+    pub(crate) c12: T,
 }
 
 #[inline(always)]
-fn karatsuba3w(a: [&Fq2; 3], b: [&Fq2; 3]) -> Karatsuba3Wide {
+fn karatsuba3w(a: [&Fq2; 3], b: [&Fq2; 3]) -> Karatsuba3<Fq2Wide> {
     let [a0, a1, a2] = a;
     let [b0, b1, b2] = b;
     let d = [mul2w(a0, b0), mul2w(a1, b1), mul2w(a2, b2)];
     let [d0, d1, d2] = &d;
     let cross = |x: &Fq2Wide, di: &Fq2Wide, dj: &Fq2Wide| sub2w(&sub2w(x, di), dj);
-    Karatsuba3Wide {
+    Karatsuba3 {
         c01: cross(&mul2w(&add2(a0, a1), &add2(b0, b1)), d0, d1),
         c02: cross(&mul2w(&add2(a0, a2), &add2(b0, b2)), d0, d2),
         c12: cross(&mul2w(&add2(a1, a2), &add2(b1, b2)), d1, d2),
@@ -402,17 +406,9 @@ fn karatsuba3w(a: [&Fq2; 3], b: [&Fq2; 3]) -> Karatsuba3Wide {
     }
 }
 
-/// The products of two three-term sums, reduced: see [`karatsuba3w`]. Callers place them by
-/// their own rules for `s` and `t` (a product of two lines).
-pub(crate) struct Karatsuba3 {
-    pub(crate) d: [Fq2; 3],
-    pub(crate) c01: Fq2,
-    pub(crate) c02: Fq2,
-    pub(crate) c12: Fq2,
-}
-
+/// [`karatsuba3w`], reduced.
 #[inline(always)]
-pub(crate) fn karatsuba3(a: [&Fq2; 3], b: [&Fq2; 3]) -> Karatsuba3 {
+pub(crate) fn karatsuba3(a: [&Fq2; 3], b: [&Fq2; 3]) -> Karatsuba3<Fq2> {
     let k = karatsuba3w(a, b);
     Karatsuba3 {
         d: [red2(&k.d[0]), red2(&k.d[1]), red2(&k.d[2])],
