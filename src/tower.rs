@@ -297,12 +297,12 @@ fn neg(a: &Limbs) -> Limbs {
     sub(&P, a).0
 }
 
-/// `sum k_i x_i mod p` for `x_i <= p` and small weights with `sum k_i <= 16`: one integer
-/// combination (below `16 p`) and one [`reduce_small`], in place of a chain of modular sums
+/// `sum k_i x_i mod p` for `x_i <= p` and small weights with `sum k_i <= 15`: one integer
+/// combination (at most `15 p`) and one [`reduce_small`], in place of a chain of modular sums
 /// with a conditional subtraction each.
 #[inline(always)]
 fn combination<const N: usize>(terms: [(u64, &Limbs); N]) -> Limbs {
-    debug_assert!(terms.iter().map(|(k, _)| k).sum::<u64>() <= 16);
+    debug_assert!(terms.iter().map(|(k, _)| k).sum::<u64>() <= 15);
     let mut acc = [0u64; 4];
     let mut top = 0;
     for (k, x) in terms {
@@ -432,11 +432,11 @@ fn add_xi_w(a: &Fq2Wide, b: &Fq2Wide) -> Fq2Wide {
     ]
 }
 
-/// [`combination`] at double width, for `x_i <= p R`: the sum is below `16 p R`, its low half is
-/// kept and its high half (below `16 p`) reduced mod `p`.
+/// [`combination`] at double width, for `x_i <= p R`: the sum is at most `15 p R`, its low half
+/// is kept and its high half (below `16 p`) reduced mod `p`.
 #[inline(always)]
 fn combination_w<const N: usize>(terms: [(u64, &Wide); N]) -> Wide {
-    debug_assert!(terms.iter().map(|(k, _)| k).sum::<u64>() <= 16);
+    debug_assert!(terms.iter().map(|(k, _)| k).sum::<u64>() <= 15);
     let mut acc = [0u64; 8];
     let mut top = 0;
     for (k, x) in terms {
