@@ -302,17 +302,24 @@ fn neg(a: &Limbs) -> Limbs {
 /// with a conditional subtraction each.
 #[inline(always)]
 fn combination<const N: usize>(terms: [(u64, &Limbs); N]) -> Limbs {
+    let (acc, top) = weighted_sum(terms);
+    reduce_small(&acc, top)
+}
+
+/// `sum k_i x_i` on `L` limbs, and the carry out; `sum k_i <= 15` (so the carry is below 16).
+#[inline(always)]
+fn weighted_sum<const N: usize, const L: usize>(terms: [(u64, &[u64; L]); N]) -> ([u64; L], u64) {
     debug_assert!(terms.iter().map(|(k, _)| k).sum::<u64>() <= 15);
-    let mut acc = [0u64; 4];
+    let mut acc = [0u64; L];
     let mut top = 0;
     for (k, x) in terms {
         let mut carry = 0;
-        for i in 0..4 {
+        for i in 0..L {
             (acc[i], carry) = mac(x[i], k, acc[i], carry);
         }
         top += carry;
     }
-    reduce_small(&acc, top)
+    (acc, top)
 }
 
 /// `a * xi` in `Fq2` (`xi = 9 + u`, the `Fq6` non-residue): `(9 a0 - a1) + (a0 + 9 a1) u`, as
@@ -436,16 +443,7 @@ fn add_xi_w(a: &Fq2Wide, b: &Fq2Wide) -> Fq2Wide {
 /// is kept and its high half (below `16 p`) reduced mod `p`.
 #[inline(always)]
 fn combination_w<const N: usize>(terms: [(u64, &Wide); N]) -> Wide {
-    debug_assert!(terms.iter().map(|(k, _)| k).sum::<u64>() <= 15);
-    let mut acc = [0u64; 8];
-    let mut top = 0;
-    for (k, x) in terms {
-        let mut carry = 0;
-        for i in 0..8 {
-            (acc[i], carry) = mac(x[i], k, acc[i], carry);
-        }
-        top += carry;
-    }
+    let (acc, top) = weighted_sum(terms);
     with_high(&acc, &reduce_small(&high(&acc), top))
 }
 
