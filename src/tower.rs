@@ -256,17 +256,6 @@ const D: u64 = (P[3] >> 2) + 1;
 /// `p R` at double width.
 const PR: Wide = [0, 0, 0, 0, P[0], P[1], P[2], P[3]];
 
-/// `9 a + b` on `N` limbs: the low `N` limbs, and the carry out (at most 9).
-#[inline(always)]
-fn nine_a_plus_b<const N: usize>(a: &[u64; N], b: &[u64; N]) -> ([u64; N], u64) {
-    let mut r = [0u64; N];
-    let mut carry = 0;
-    for i in 0..N {
-        (r[i], carry) = mac(a[i], 9, b[i], carry);
-    }
-    (r, carry)
-}
-
 /// `v mod p` for `v = low + top 2^256 < 16 p`, without branches. With `u = floor(v / 2^194)`
 /// (below `2^64`), `q = floor(u / D)` is `floor(v / p)` or one less: `v / p > u / D`, and
 /// `v / p < (u + 1) / (D - 1) <= u / D + 17 / (D - 1)`. So `v - q p` is in `[0, 2p)`, and one
@@ -297,6 +286,13 @@ fn neg(a: &Limbs) -> Limbs {
     sub(&P, a).0
 }
 
+/// `p R - a` for a double-width `a < p R`: in `(0, p R]`, the stand-in for `-a` in a
+/// [`combination_w`].
+#[inline(always)]
+fn neg_w(a: &Wide) -> Wide {
+    sub(&PR, a).0
+}
+
 /// `sum k_i x_i mod p` for `x_i <= p` and small weights with `sum k_i <= 15`: one integer
 /// combination (at most `15 p`) and one [`reduce_small`], in place of a chain of modular sums
 /// with a conditional subtraction each.
@@ -323,13 +319,14 @@ fn weighted_sum<const N: usize, const L: usize>(terms: [(u64, &[u64; L]); N]) ->
 }
 
 /// `a * xi` in `Fq2` (`xi = 9 + u`, the `Fq6` non-residue): `(9 a0 - a1) + (a0 + 9 a1) u`, as
-/// `9 a0 + (p - a1)` and `9 a1 + a0`, both below `10 p`, each reduced by [`reduce_small`].
+/// the [`combination`]s `9 a0 + (p - a1)` and `9 a1 + a0`.
 #[inline(never)]
 pub(crate) fn nr2(a: &Fq2) -> Fq2 {
     let (a0, a1) = (limbs(&a.c0), limbs(&a.c1));
-    let (c0, t0) = nine_a_plus_b(a0, &sub(&P, a1).0);
-    let (c1, t1) = nine_a_plus_b(a1, a0);
-    Fq2::new(fq(reduce_small(&c0, t0)), fq(reduce_small(&c1, t1)))
+    Fq2::new(
+        fq(combination([(9, a0), (1, &neg(a1))])),
+        fq(combination([(9, a1), (1, a0)])),
+    )
 }
 
 /// `a + b` in `Fq6`, without branches.
@@ -415,17 +412,14 @@ fn sub2w(a: &Fq2Wide, b: &Fq2Wide) -> Fq2Wide {
     [wsub(&a[0], &b[0]), wsub(&a[1], &b[1])]
 }
 
-/// `a * xi` before reduction: `9 a0 + (p R - a1)` and `9 a1 + a0`, both below `10 p R`. Their
-/// low halves are kept; their high halves, below `10 p`, are reduced mod `p` by
-/// [`reduce_small`] (which subtracts multiples of `p R`, as in [`wadd`]).
+/// `a * xi` before reduction: the [`combination_w`]s `9 a0 + (p R - a1)` and `9 a1 + a0` (the
+/// reduction of the high half subtracts multiples of `p R`, as in [`wadd`]).
 #[inline(never)]
 fn nr2w(a: &Fq2Wide) -> Fq2Wide {
     let [a0, a1] = a;
-    let (c0, t0) = nine_a_plus_b(a0, &sub(&PR, a1).0);
-    let (c1, t1) = nine_a_plus_b(a1, a0);
     [
-        with_high(&c0, &reduce_small(&high(&c0), t0)),
-        with_high(&c1, &reduce_small(&high(&c1), t1)),
+        combination_w([(9, a0), (1, &neg_w(a1))]),
+        combination_w([(9, a1), (1, a0)]),
     ]
 }
 
@@ -434,7 +428,7 @@ fn nr2w(a: &Fq2Wide) -> Fq2Wide {
 #[inline(never)]
 fn add_xi_w(a: &Fq2Wide, b: &Fq2Wide) -> Fq2Wide {
     [
-        combination_w([(1, &a[0]), (9, &b[0]), (1, &sub(&PR, &b[1]).0)]),
+        combination_w([(1, &a[0]), (9, &b[0]), (1, &neg_w(&b[1]))]),
         combination_w([(1, &a[1]), (1, &b[0]), (9, &b[1])]),
     ]
 }
@@ -645,9 +639,10 @@ fn sqr4(z0: &Fq2, z1: &Fq2) -> (Fq2, Fq2) {
     let [s0, s1] = [limbs(&s.c0), limbs(&s.c1)];
     let [t0, t1] = [limbs(&t.c0), limbs(&t.c1)];
     // s - (10 + u) t = (s0 - 10 t0 + t1) + (s1 - t0 - 10 t1) u
+    let neg_t0 = neg(t0);
     let c = Fq2::new(
-        fq(combination([(1, s0), (10, &neg(t0)), (1, t1)])),
-        fq(combination([(1, s1), (1, &neg(t0)), (10, &neg(t1))])),
+        fq(combination([(1, s0), (10, &neg_t0), (1, t1)])),
+        fq(combination([(1, s1), (1, &neg_t0), (10, &neg(t1))])),
     );
     (c, add2(&t, &t))
 }
